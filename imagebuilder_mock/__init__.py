@@ -1,0 +1,24 @@
+"""imagebuilder-mock: a stateful, in-process AWS EC2 Image Builder for tests.
+
+>>> from imagebuilder_mock import mock_imagebuilder
+>>> with mock_imagebuilder() as ib:
+...     ...  # boto3.client("imagebuilder", region_name=...) is served in-process
+"""
+
+from __future__ import annotations
+
+from ._errors import ImageBuilderError
+from ._interception import patch_client
+from ._mock import DEFAULT_ACCOUNT_ID, ImageBuilderMock, mock_imagebuilder
+from ._service import Call
+
+__all__ = [
+    "DEFAULT_ACCOUNT_ID",
+    "Call",
+    "ImageBuilderError",
+    "ImageBuilderMock",
+    "mock_imagebuilder",
+    "patch_client",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,12 @@
+"""Image Builder semantics: resources, versions, state, and one handler per operation.
+
+Importing this package registers every resource family's handlers.
+"""
+
+from __future__ import annotations
+
+from . import infrastructure, tags
+from .backend import Backend, BackendRegistry
+from .operations import HANDLERS
+
+__all__ = ["HANDLERS", "Backend", "BackendRegistry", "infrastructure", "tags"]

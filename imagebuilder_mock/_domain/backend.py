@@ -1,0 +1,148 @@
+"""One Image Builder per (account, region), created on first use."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+from .._errors import ResourceAlreadyExists, ResourceDependency, invalid_value, not_found
+from .arns import build_arn, parse_arn, partition_for
+from .idempotency import IdempotencyLedger
+from .resources import Resource
+
+__all__ = ["Backend", "BackendRegistry", "Clock"]
+
+R = TypeVar("R", bound=Resource)
+Clock = Callable[[], dt.datetime]
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Backend:
+    """The resources of one account in one region, and the rules that bind them."""
+
+    def __init__(self, registry: BackendRegistry, account_id: str, region: str) -> None:
+        self.registry = registry
+        self.account_id = account_id
+        self.region = region
+        self.partition = partition_for(region)
+        # Handlers run under this lock, so concurrent clients see whole operations.
+        self.lock = threading.RLock()
+        self.resources: dict[str, Resource] = {}
+        self.idempotency = IdempotencyLedger()
+        self._last_build: dict[str, int] = {}
+
+    def now(self) -> dt.datetime:
+        return self.registry.clock()
+
+    def arn(
+        self,
+        resource_type: str,
+        name_slug: str,
+        version: str | None = None,
+        build: int | None = None,
+        *,
+        account: str | None = None,
+    ) -> str:
+        return build_arn(
+            self.region,
+            account or self.account_id,
+            resource_type,
+            name_slug,
+            version,
+            build,
+            partition=self.partition,
+        )
+
+    def next_build(self, version_arn: str) -> int:
+        """The next build number of a version; numbers are never reused, even after deletes."""
+        number = self._last_build.get(version_arn, 0) + 1
+        self._last_build[version_arn] = number
+        return number
+
+    # -- storage ---------------------------------------------------------------------
+
+    def add(self, resource: Resource) -> None:
+        if resource.arn in self.resources:
+            raise ResourceAlreadyExists(
+                f"The following resource '{resource.kind}' already exists: '{resource.arn}'."
+            )
+        self.resources[resource.arn] = resource
+
+    def remove(self, resource: Resource) -> None:
+        self.ensure_unreferenced(resource)
+        del self.resources[resource.arn]
+
+    def find(self, arn: str) -> Resource | None:
+        return self.resources.get(arn)
+
+    def get(self, arn: str, kind: type[R], parameter: str) -> R:
+        """The resource of that kind at ``arn``; a missing one is named in the error."""
+        resource = self.resources.get(arn)
+        if isinstance(resource, kind):
+            return resource
+        parsed = parse_arn(arn)
+        if parsed is None:
+            raise invalid_value(parameter, f"'{arn}' is not a valid {kind.kind} ARN.")
+        raise not_found(arn)
+
+    def of_kind(self, kind: type[R]) -> Iterator[R]:
+        for resource in self.resources.values():
+            if isinstance(resource, kind):
+                yield resource
+
+    # -- dependencies ----------------------------------------------------------------
+
+    def ensure_unreferenced(self, target: Resource) -> None:
+        """Refuse to remove a resource that another one still names.
+
+        One rule for every kind: a reference counts when it is the target's
+        ARN or resolves to the target (a version or wildcard ARN that picks it).
+        """
+        for resource in self.resources.values():
+            if resource is target:
+                continue
+            for ref in resource.references():
+                if ref == target.arn or self.registry.resolves_to(self, ref, target):
+                    raise ResourceDependency(
+                        "Resource dependency error: The resource ARN "
+                        f"'{target.arn}' has other resources depended on it."
+                    )
+
+
+Resolver = Callable[[Backend, str, Resource], bool]
+
+
+class BackendRegistry:
+    """All backends of a mock, keyed by (account, region)."""
+
+    def __init__(self, clock: Clock = _utc_now) -> None:
+        self.clock = clock
+        self._backends: dict[tuple[str, str], Backend] = {}
+        self._lock = threading.Lock()
+        # Families that let version or wildcard ARNs stand for a resource add a resolver.
+        self.resolvers: list[Resolver] = []
+
+    def get(self, account_id: str, region: str) -> Backend:
+        key = (account_id, region)
+        backend = self._backends.get(key)
+        if backend is None:
+            with self._lock:
+                backend = self._backends.get(key)
+                if backend is None:
+                    backend = self._backends[key] = Backend(self, account_id, region)
+        return backend
+
+    def existing(self) -> list[Backend]:
+        return list(self._backends.values())
+
+    def clear(self) -> None:
+        with self._lock:
+            self._backends.clear()
+
+    def resolves_to(self, backend: Backend, reference: str, target: Resource) -> bool:
+        return any(resolve(backend, reference, target) for resolve in self.resolvers)

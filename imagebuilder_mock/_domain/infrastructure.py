@@ -1,0 +1,120 @@
+"""Infrastructure configurations: where builds and tests run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .._errors import InvalidParameterCombination
+from .arns import slug
+from .backend import Backend
+from .filters import field_equals
+from .listing import list_page
+from .operations import check_dry_run, handles
+from .resources import Resource, iso_time
+
+__all__ = ["InfrastructureConfiguration"]
+
+# Members of Create/Update that are not settings of the configuration itself.
+_NOT_SETTINGS = frozenset(
+    {"name", "tags", "clientToken", "dryRun", "infrastructureConfigurationArn"}
+)
+
+
+@dataclass(eq=False)
+class InfrastructureConfiguration(Resource):
+    kind = "InfrastructureConfiguration"
+
+    settings: dict[str, Any] = field(default_factory=dict)
+    date_updated: dt.datetime | None = None
+
+    def fields(self) -> dict[str, Any]:
+        values = super().fields()
+        values.update(self.settings)
+        if self.date_updated is not None:
+            values["dateUpdated"] = iso_time(self.date_updated)
+        return values
+
+
+def _settings(params: dict[str, Any]) -> dict[str, Any]:
+    """The configuration a Create or Update describes, with the service's defaults."""
+    settings = {k: v for k, v in params.items() if k not in _NOT_SETTINGS}
+    # Instances are terminated on failure unless the caller asks to keep them.
+    settings.setdefault("terminateInstanceOnFailure", True)
+    placement = settings.get("placement") or {}
+    if placement.get("hostId") and placement.get("hostResourceGroupArn"):
+        raise InvalidParameterCombination(
+            "The value supplied for parameter 'placement' is not valid. Specify either "
+            "hostId or hostResourceGroupArn, not both."
+        )
+    if (placement.get("hostId") or placement.get("hostResourceGroupArn")) and placement.get(
+        "tenancy"
+    ) != "host":
+        raise InvalidParameterCombination(
+            "The value supplied for parameter 'placement' is not valid. hostId and "
+            "hostResourceGroupArn apply only when tenancy is 'host'."
+        )
+    return settings
+
+
+@handles("CreateInfrastructureConfiguration")
+def create_infrastructure_configuration(
+    backend: Backend, params: dict[str, Any]
+) -> dict[str, Any]:
+    config = InfrastructureConfiguration(
+        arn=backend.arn("infrastructure-configuration", slug(params["name"])),
+        name=params["name"],
+        owner=backend.account_id,
+        date_created=backend.now(),
+        tags=dict(params.get("tags") or {}),
+        settings=_settings(params),
+    )
+    if config.arn in backend.resources:
+        backend.add(config)  # raises the service's "already exists"
+    check_dry_run(params)
+    backend.add(config)
+    return {"infrastructureConfigurationArn": config.arn}
+
+
+@handles("GetInfrastructureConfiguration")
+def get_infrastructure_configuration(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    arn = params["infrastructureConfigurationArn"]
+    config = backend.get(arn, InfrastructureConfiguration, "infrastructureConfigurationArn")
+    return {"infrastructureConfiguration": config.view("InfrastructureConfiguration")}
+
+
+@handles("UpdateInfrastructureConfiguration")
+def update_infrastructure_configuration(
+    backend: Backend, params: dict[str, Any]
+) -> dict[str, Any]:
+    arn = params["infrastructureConfigurationArn"]
+    config = backend.get(arn, InfrastructureConfiguration, "infrastructureConfigurationArn")
+    # A full replacement: what the request leaves out is cleared, tags stay.
+    config.settings = _settings(params)
+    config.date_updated = backend.now()
+    return {"infrastructureConfigurationArn": arn}
+
+
+@handles("DeleteInfrastructureConfiguration")
+def delete_infrastructure_configuration(
+    backend: Backend, params: dict[str, Any]
+) -> dict[str, Any]:
+    arn = params["infrastructureConfigurationArn"]
+    backend.remove(backend.get(arn, InfrastructureConfiguration, "infrastructureConfigurationArn"))
+    return {"infrastructureConfigurationArn": arn}
+
+
+@handles("ListInfrastructureConfigurations")
+def list_infrastructure_configurations(
+    backend: Backend, params: dict[str, Any]
+) -> dict[str, Any]:
+    return list_page(
+        "ListInfrastructureConfigurations",
+        backend.of_kind(InfrastructureConfiguration),
+        params,
+        matchers={"name": field_equals(lambda c: c.name)},
+        sort_key=lambda c: (c.name, c.arn),
+        view="InfrastructureConfigurationSummary",
+        result_key="infrastructureConfigurationSummaryList",
+    )

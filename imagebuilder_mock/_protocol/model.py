@@ -1,0 +1,77 @@
+"""The botocore service model: the contract for every operation, shape and error status."""
+
+from __future__ import annotations
+
+import functools
+
+import botocore.session
+from botocore.model import OperationModel, ServiceModel
+
+__all__ = [
+    "error_status",
+    "operation",
+    "operation_for_route",
+    "service_model",
+    "shape_members",
+]
+
+SERVICE_NAME = "imagebuilder"
+
+
+@functools.cache
+def service_model() -> ServiceModel:
+    # Loaded once per process: the model is read-only and loading it costs milliseconds.
+    return botocore.session.get_session().get_service_model(SERVICE_NAME)
+
+
+@functools.cache
+def operation(name: str) -> OperationModel:
+    return service_model().operation_model(name)
+
+
+@functools.cache
+def _error_statuses() -> dict[str, int]:
+    model = service_model()
+    statuses: dict[str, int] = {}
+    for shape_name in model.shape_names:
+        shape = model.shape_for(shape_name)
+        if shape.metadata.get("exception"):
+            statuses[shape_name] = int(shape.metadata.get("error", {}).get("httpStatusCode", 400))
+    return statuses
+
+
+def error_status(code: str) -> int:
+    """The HTTP status the model gives an error shape (400 for codes the model lacks)."""
+    return _error_statuses().get(code, 400)
+
+
+@functools.cache
+def _routes() -> dict[tuple[str, str], str]:
+    routes: dict[tuple[str, str], str] = {}
+    for name in service_model().operation_names:
+        http = operation(name).http
+        path = http["requestUri"].split("?", 1)[0]
+        routes[(http["method"], path)] = name
+    return routes
+
+
+def operation_for_route(method: str, path: str) -> str | None:
+    """The operation an HTTP method and path address, or None.
+
+    All operations but the tag ones have a fixed path; the tag ones share
+    ``/tags/{resourceArn}`` and differ by method.
+    """
+    routes = _routes()
+    name = routes.get((method, path))
+    if name is None and path.startswith("/tags/"):
+        name = routes.get((method, "/tags/{resourceArn}"))
+    return name
+
+
+@functools.cache
+def shape_members(shape_name: str) -> frozenset[str]:
+    """Member names of a structure shape (empty if the model has no such shape)."""
+    model = service_model()
+    if shape_name not in model.shape_names:
+        return frozenset()
+    return frozenset(getattr(model.shape_for(shape_name), "members", {}))

@@ -1,0 +1,78 @@
+"""rest-json request parsing: URI, querystring and body members back into parameters."""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from botocore.model import OperationModel
+
+from .._errors import InvalidRequest, invalid_value
+
+__all__ = ["parse_request"]
+
+
+class _Layout:
+    """Where each input member of an operation travels on the wire."""
+
+    def __init__(self, operation: OperationModel) -> None:
+        shape = operation.input_shape
+        self.uri: dict[str, str] = {}
+        self.query: dict[str, tuple[str, str]] = {}
+        if shape is not None:
+            for name, member in shape.members.items():
+                location = member.serialization.get("location")
+                wire = member.serialization.get("name", name)
+                if location == "uri":
+                    self.uri[wire] = name
+                elif location == "querystring":
+                    self.query[wire] = (name, member.type_name)
+        template = operation.http["requestUri"].split("?", 1)[0]
+        # Templates look like ``/tags/{resourceArn}``: a fixed prefix, then one label.
+        self.prefix, _, label = template.partition("{")
+        self.label = label.rstrip("}+") if label else ""
+
+
+@functools.cache
+def _layout(operation: OperationModel) -> _Layout:
+    return _Layout(operation)
+
+
+def parse_request(operation: OperationModel, url: str, body: bytes | str | None) -> dict[str, Any]:
+    """The operation's parameters as the client sent them (before validation)."""
+    layout = _layout(operation)
+    params: dict[str, Any] = {}
+    if body:
+        try:
+            decoded = json.loads(body)
+        except ValueError:
+            raise InvalidRequest("The request body is not valid JSON.") from None
+        if not isinstance(decoded, dict):
+            raise InvalidRequest("The request body must be a JSON object.")
+        params.update(decoded)
+    if layout.label or layout.query:
+        parts = urlsplit(url)
+        if layout.label:
+            raw = parts.path[len(layout.prefix) :] if parts.path.startswith(layout.prefix) else ""
+            params[layout.uri[layout.label]] = unquote(raw)
+        if parts.query:
+            for wire, values in parse_qs(parts.query, keep_blank_values=True).items():
+                target = layout.query.get(wire)
+                if target is None:
+                    continue
+                name, kind = target
+                params[name] = values if kind == "list" else _scalar(name, kind, values[-1])
+    return params
+
+
+def _scalar(name: str, kind: str, text: str) -> Any:
+    if kind in ("integer", "long"):
+        try:
+            return int(text)
+        except ValueError:
+            raise invalid_value(name, f"'{name}' must be an integer.") from None
+    if kind == "boolean":
+        return text.lower() == "true"
+    return text

@@ -1,0 +1,278 @@
+"""Model constraints, compiled once per shape.
+
+botocore checks only required members, types and minimums on the client, so a
+mock that trusted the client would accept what AWS rejects (a name with a dot,
+``maxResults`` 500, an unknown enum value). Every input shape is compiled here
+into a small tree of closures that checks all constraints of the model and
+converts wire values (epoch timestamps) to Python ones. Output shapes get a
+stricter check, used to prove responses match the model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable
+from typing import Any
+
+from botocore.model import ListShape, MapShape, Shape, StructureShape
+
+from .._errors import invalid_value
+
+__all__ = ["compile_input", "output_problems"]
+
+Check = Callable[[Any, str], Any]
+
+
+def _fail(path: str, rule: str) -> Exception:
+    return invalid_value(path, f"'{path}' {rule}")
+
+
+def _type_name(value: Any) -> str:
+    return type(value).__name__
+
+
+def _range_checks(shape: Shape, what: str) -> list[Callable[[Any, str], None]]:
+    """Checks of the model's ``min``/``max`` on a length, a size or a number."""
+    lo = shape.metadata.get("min")
+    hi = shape.metadata.get("max")
+    measure: Callable[[Any], Any] = len if what != "value" else (lambda v: v)
+    checks: list[Callable[[Any, str], None]] = []
+    if lo is not None:
+        lo_rule = {
+            "length": f"must have length greater than or equal to {lo}.",
+            "items": f"must contain at least {lo} items.",
+            "value": f"must be greater than or equal to {lo}.",
+        }[what]
+
+        def check_min(value: Any, path: str) -> None:
+            if measure(value) < lo:
+                raise _fail(path, lo_rule)
+
+        checks.append(check_min)
+    if hi is not None:
+        hi_rule = {
+            "length": f"must have length less than or equal to {hi}.",
+            "items": f"must contain at most {hi} items.",
+            "value": f"must be less than or equal to {hi}.",
+        }[what]
+
+        def check_max(value: Any, path: str) -> None:
+            if measure(value) > hi:
+                raise _fail(path, hi_rule)
+
+        checks.append(check_max)
+    return checks
+
+
+def _compile_string(shape: Shape) -> Check:
+    limits = _range_checks(shape, "length")
+    enum = shape.metadata.get("enum")
+    pattern = shape.metadata.get("pattern")
+    # The model's patterns are Java regexes; all of Image Builder's compile as
+    # Python ones. ``search`` mirrors Java's ``find`` for the few unanchored ones.
+    matcher = re.compile(pattern).search if pattern else None
+    enum_set = frozenset(enum) if enum else None
+    enum_rule = f"must be one of: {', '.join(enum)}." if enum else ""
+    pattern_rule = f"must match pattern {pattern}" if pattern else ""
+
+    def check(value: Any, path: str) -> Any:
+        if not isinstance(value, str):
+            raise _fail(path, f"must be a string, not {_type_name(value)}.")
+        for limit in limits:
+            limit(value, path)
+        if enum_set is not None and value not in enum_set:
+            raise _fail(path, enum_rule)
+        if matcher is not None and matcher(value) is None:
+            raise _fail(path, pattern_rule)
+        return value
+
+    return check
+
+
+def _compile_number(shape: Shape, kinds: tuple[type, ...], noun: str) -> Check:
+    limits = _range_checks(shape, "value")
+
+    def check(value: Any, path: str) -> Any:
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            raise _fail(path, f"must be {noun}, not {_type_name(value)}.")
+        for limit in limits:
+            limit(value, path)
+        return value
+
+    return check
+
+
+def _check_boolean(value: Any, path: str) -> Any:
+    if not isinstance(value, bool):
+        raise _fail(path, f"must be a boolean, not {_type_name(value)}.")
+    return value
+
+
+def _check_timestamp(value: Any, path: str) -> Any:
+    # rest-json sends timestamps in the body as epoch seconds.
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return dt.datetime.fromtimestamp(value, dt.timezone.utc)
+    if isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise _fail(path, "must be a timestamp.") from None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+    raise _fail(path, f"must be a timestamp, not {_type_name(value)}.")
+
+
+def _compile_list(shape: ListShape) -> Check:
+    limits = _range_checks(shape, "items")
+    member = compile_input(shape.member)
+
+    def check(value: Any, path: str) -> Any:
+        if not isinstance(value, list):
+            raise _fail(path, f"must be a list, not {_type_name(value)}.")
+        for limit in limits:
+            limit(value, path)
+        return [member(item, f"{path}[{i}]") for i, item in enumerate(value)]
+
+    return check
+
+
+def _compile_map(shape: MapShape) -> Check:
+    limits = _range_checks(shape, "items")
+    key_check = compile_input(shape.key)
+    value_check = compile_input(shape.value)
+
+    def check(value: Any, path: str) -> Any:
+        if not isinstance(value, dict):
+            raise _fail(path, f"must be a map, not {_type_name(value)}.")
+        for limit in limits:
+            limit(value, path)
+        return {
+            key_check(k, f"{path} key"): value_check(v, f"{path}.{k}") for k, v in value.items()
+        }
+
+    return check
+
+
+def _compile_structure(shape: StructureShape) -> Check:
+    members: dict[str, Check] = {}
+    required = tuple(shape.required_members)
+
+    def check(value: Any, path: str) -> Any:
+        if not isinstance(value, dict):
+            raise _fail(path or "request", f"must be a structure, not {_type_name(value)}.")
+        prefix = f"{path}." if path else ""
+        for name in required:
+            if value.get(name) is None:
+                raise _fail(prefix + name, "is required.")
+        out: dict[str, Any] = {}
+        for name, item in value.items():
+            member = members.get(name)
+            # Unknown members are ignored, as the service ignores unknown JSON fields.
+            if member is not None and item is not None:
+                out[name] = member(item, prefix + name)
+        return out
+
+    # Members are compiled after the closure exists so recursive shapes terminate.
+    _STRUCTURES[shape.name] = check
+    for name, member_shape in shape.members.items():
+        members[name] = compile_input(member_shape)
+    return check
+
+
+_STRUCTURES: dict[str, Check] = {}
+
+
+@functools.cache
+def _compile(shape: Shape) -> Check:
+    kind = shape.type_name
+    if kind == "structure":
+        assert isinstance(shape, StructureShape)
+        return _compile_structure(shape)
+    if kind == "list":
+        assert isinstance(shape, ListShape)
+        return _compile_list(shape)
+    if kind == "map":
+        assert isinstance(shape, MapShape)
+        return _compile_map(shape)
+    if kind == "string":
+        return _compile_string(shape)
+    if kind in ("integer", "long"):
+        return _compile_number(shape, (int,), "an integer")
+    if kind in ("double", "float"):
+        return _compile_number(shape, (int, float), "a number")
+    if kind == "boolean":
+        return _check_boolean
+    if kind == "timestamp":
+        return _check_timestamp
+    return lambda value, path: value
+
+
+def compile_input(shape: Shape) -> Check:
+    """The checker of a shape: ``check(value, path)`` returns the value or raises.
+
+    Shapes are compiled once; botocore hands out one object per shape name
+    through its cache, and structures are memoised by name for recursion.
+    """
+    if shape.type_name == "structure" and shape.name in _STRUCTURES:
+        return _STRUCTURES[shape.name]
+    return _compile(shape)
+
+
+# -- output checking -------------------------------------------------------------------
+
+
+def output_problems(shape: Shape, value: Any, path: str = "") -> list[str]:
+    """Every way ``value`` departs from an output shape: unknown keys, wrong types,
+    missing required members, broken constraints. Empty when it conforms."""
+    problems: list[str] = []
+    _walk_output(shape, value, path or shape.name, problems)
+    return problems
+
+
+def _walk_output(shape: Shape, value: Any, path: str, problems: list[str]) -> None:
+    kind = shape.type_name
+    if kind == "structure":
+        assert isinstance(shape, StructureShape)
+        if not isinstance(value, dict):
+            problems.append(f"{path}: expected a structure, got {_type_name(value)}")
+            return
+        for name in shape.required_members:
+            if name not in value:
+                problems.append(f"{path}.{name}: required member missing")
+        for name, item in value.items():
+            member = shape.members.get(name)
+            if member is None:
+                problems.append(f"{path}.{name}: not a member of {shape.name}")
+            elif item is None:
+                problems.append(f"{path}.{name}: null value")
+            else:
+                _walk_output(member, item, f"{path}.{name}", problems)
+        return
+    if kind == "list":
+        assert isinstance(shape, ListShape)
+        if not isinstance(value, list):
+            problems.append(f"{path}: expected a list, got {_type_name(value)}")
+            return
+        for i, item in enumerate(value):
+            _walk_output(shape.member, item, f"{path}[{i}]", problems)
+        return
+    if kind == "map":
+        assert isinstance(shape, MapShape)
+        if not isinstance(value, dict):
+            problems.append(f"{path}: expected a map, got {_type_name(value)}")
+            return
+        for k, item in value.items():
+            _walk_output(shape.key, k, f"{path} key", problems)
+            _walk_output(shape.value, item, f"{path}.{k}", problems)
+        return
+    if kind == "timestamp":
+        if not isinstance(value, (dt.datetime, int, float)) or isinstance(value, bool):
+            problems.append(f"{path}: expected a timestamp, got {_type_name(value)}")
+        return
+    try:
+        _compile(shape)(value, path)
+    except Exception as error:
+        problems.append(f"{path}: {getattr(error, 'message', error)}")

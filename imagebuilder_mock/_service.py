@@ -1,0 +1,207 @@
+"""The one request path every front door shares.
+
+(operation, URL, body, caller) → parse → validate → fault injection →
+idempotency → handler → response, and a record of the call. Front doors only
+translate their transport to and from this.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._domain import HANDLERS, BackendRegistry
+from ._errors import ImageBuilderError, InvalidRequest, ServiceError, error_class
+from ._protocol.model import operation as operation_model
+from ._protocol.requests import parse_request
+from ._protocol.responses import WireResponse, error_response, success_response
+from ._protocol.validation import compile_input, output_problems
+
+__all__ = ["Call", "Service"]
+
+
+@dataclass
+class Call:
+    """One request the mock answered."""
+
+    operation: str
+    account_id: str
+    region: str
+    params: dict[str, Any]
+    status: int
+    response: dict[str, Any] | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+
+
+@dataclass
+class _Fault:
+    operation: str
+    error: Callable[[], ImageBuilderError]
+    remaining: int
+
+
+@dataclass
+class _OperationPlan:
+    """What the model says about an operation, worked out once."""
+
+    check: Callable[[Any, str], Any]
+    echo_token: bool
+    adds_request_id: bool
+    invalid_parameter_code: str
+    errors: frozenset[str] = field(default_factory=frozenset)
+
+
+_PLANS: dict[str, _OperationPlan] = {}
+
+
+def _plan(name: str) -> _OperationPlan:
+    plan = _PLANS.get(name)
+    if plan is None:
+        op = operation_model(name)
+        output = op.output_shape
+        members = output.members if output is not None else {}
+        errors = frozenset(shape.name for shape in op.error_shapes)
+        # The tag operations declare InvalidParameterException, not ...ValueException.
+        invalid = (
+            "InvalidParameterException"
+            if "InvalidParameterException" in errors
+            and "InvalidParameterValueException" not in errors
+            else "InvalidParameterValueException"
+        )
+        plan = _PLANS[name] = _OperationPlan(
+            check=compile_input(op.input_shape) if op.input_shape is not None else _no_input,
+            echo_token="clientToken" in members,
+            adds_request_id="requestId" in members,
+            invalid_parameter_code=invalid,
+            errors=errors,
+        )
+    return plan
+
+
+def _no_input(value: Any, path: str) -> Any:
+    return {}
+
+
+class Service:
+    """The mock's Image Builder: backends, the call log, faults and the clock."""
+
+    def __init__(self) -> None:
+        self.registry = BackendRegistry(clock=self.now)
+        self.calls: list[Call] = []
+        self.check_responses = False
+        self.frozen_time: dt.datetime | None = None
+        self._faults: list[_Fault] = []
+        self._lock = threading.Lock()
+
+    def now(self) -> dt.datetime:
+        return self.frozen_time or dt.datetime.now(dt.timezone.utc)
+
+    def reset(self) -> None:
+        with self._lock:
+            self.registry.clear()
+            self.calls.clear()
+            self._faults.clear()
+
+    def inject(self, operation: str, error: Callable[[], ImageBuilderError], count: int) -> None:
+        with self._lock:
+            self._faults.append(_Fault(operation, error, count))
+
+    def _take_fault(self, operation: str) -> ImageBuilderError | None:
+        if not self._faults:
+            return None
+        with self._lock:
+            for fault in self._faults:
+                if fault.operation in (operation, "*") and fault.remaining > 0:
+                    fault.remaining -= 1
+                    if fault.remaining == 0:
+                        self._faults.remove(fault)
+                    return fault.error()
+        return None
+
+    def handle(
+        self,
+        operation: str,
+        url: str,
+        body: bytes | str | None,
+        account_id: str,
+        region: str,
+    ) -> WireResponse:
+        request_id = str(uuid.uuid4())
+        params: dict[str, Any] = {}
+        try:
+            plan = _plan(operation)
+            op = operation_model(operation)
+            try:
+                params = plan.check(parse_request(op, url, body), "")
+            except ImageBuilderError as error:
+                if error.code == "InvalidParameterValueException":
+                    raise error_class(plan.invalid_parameter_code)(error.message) from None
+                raise
+            fault = self._take_fault(operation)
+            if fault is not None:
+                raise fault
+            handler = HANDLERS.get(operation)
+            if handler is None:
+                raise InvalidRequest(
+                    f"The operation '{operation}' is not supported by imagebuilder-mock."
+                )
+            backend = self.registry.get(account_id, region)
+            with backend.lock:
+                result = backend.idempotency.recall(operation, params)
+                if result is None:
+                    result = handler(backend, params)
+                    if plan.echo_token and "clientToken" in params:
+                        result["clientToken"] = params["clientToken"]
+                    backend.idempotency.record(operation, params, result)
+            if plan.adds_request_id:
+                result = {"requestId": request_id, **result}
+            if self.check_responses:
+                self._check(operation, result)
+        except ImageBuilderError as error:
+            return self._answer_error(operation, account_id, region, params, error, request_id)
+        except Exception as error:
+            # A defect of the mock still answers as the service would: a 500
+            # that says what went wrong, never a broken response.
+            failure = ServiceError(f"{type(error).__name__}: {error}")
+            return self._answer_error(operation, account_id, region, params, failure, request_id)
+        self.calls.append(Call(operation, account_id, region, params, 200, response=result))
+        return success_response(result, request_id)
+
+    def _answer_error(
+        self,
+        operation: str,
+        account_id: str,
+        region: str,
+        params: dict[str, Any],
+        error: ImageBuilderError,
+        request_id: str,
+    ) -> WireResponse:
+        answer = error_response(error, request_id)
+        self.calls.append(
+            Call(
+                operation,
+                account_id,
+                region,
+                params,
+                answer[0],
+                error_code=error.code,
+                error_message=error.message,
+            )
+        )
+        return answer
+
+    def _check(self, operation: str, result: dict[str, Any]) -> None:
+        output = operation_model(operation).output_shape
+        if output is None:
+            problems = [f"{operation} has no output, got {sorted(result)}"] if result else []
+        else:
+            problems = output_problems(output, result)
+        if problems:
+            raise AssertionError(
+                f"{operation} response does not match its output shape: " + "; ".join(problems)
+            )

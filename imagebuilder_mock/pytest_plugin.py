@@ -1,0 +1,45 @@
+"""pytest fixtures: ``imagebuilder_mock`` (the active controller) and ``imagebuilder_client``.
+
+Options come from a marker on the test, its class or module::
+
+    @pytest.mark.imagebuilder(account_id="111122223333", region="eu-west-1")
+    def test_something(imagebuilder_client): ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from ._mock import ImageBuilderMock
+
+__all__ = ["imagebuilder_client", "imagebuilder_mock"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "imagebuilder(account_id=None, region='us-east-1', check_responses=False): "
+        "options of the imagebuilder_mock fixture",
+    )
+
+
+@pytest.fixture
+def imagebuilder_mock(request: pytest.FixtureRequest) -> Iterator[ImageBuilderMock]:
+    """An active Image Builder mock with fresh state; the controller of that state."""
+    options: dict[str, Any] = {}
+    # Closest marker last, so a test's options override its class's and module's.
+    for marker in reversed(list(request.node.iter_markers("imagebuilder"))):
+        options.update(marker.kwargs)
+    with ImageBuilderMock(**options) as mock:
+        yield mock
+
+
+@pytest.fixture
+def imagebuilder_client(imagebuilder_mock: ImageBuilderMock) -> Any:
+    """A boto3 Image Builder client served by ``imagebuilder_mock``, in its region."""
+    import boto3
+
+    return boto3.client("imagebuilder", region_name=imagebuilder_mock.region)
