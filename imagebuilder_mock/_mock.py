@@ -108,10 +108,14 @@ class ImageBuilderMock:
         *,
         account_id: str | None = None,
         region: str = "us-east-1",
-        check_responses: bool = False,
+        check_responses: bool | None = None,
     ) -> None:
         self._account_id = account_id
         self.region = region
+        # Checking every response against its output shape costs time; a suite
+        # turns it on for all its mocks with IMAGEBUILDER_MOCK_CHECK_RESPONSES=1.
+        if check_responses is None:
+            check_responses = os.environ.get("IMAGEBUILDER_MOCK_CHECK_RESPONSES", "") in ("1", "true")
         self.check_responses = check_responses
 
     # -- options and decoration ---------------------------------------------------------
@@ -126,7 +130,7 @@ class ImageBuilderMock:
         *,
         account_id: str | None = None,
         region: str = "us-east-1",
-        check_responses: bool = False,
+        check_responses: bool | None = None,
     ) -> ImageBuilderMock: ...
 
     def __call__(
@@ -135,7 +139,7 @@ class ImageBuilderMock:
         *,
         account_id: str | None = None,
         region: str = "us-east-1",
-        check_responses: bool = False,
+        check_responses: bool | None = None,
     ) -> Any:
         if func is None:
             return ImageBuilderMock(

@@ -5,8 +5,41 @@ Importing this package registers every resource family's handlers.
 
 from __future__ import annotations
 
-from . import infrastructure, tags
+from . import (
+    catalog,
+    components,
+    distribution,
+    executions,
+    images,
+    infrastructure,
+    lifecycle,
+    marketplace,
+    pipelines,
+    policies,
+    recipes,
+    scans,
+    tags,
+    workflows,
+)
 from .backend import Backend, BackendRegistry
 from .operations import HANDLERS
 
-__all__ = ["HANDLERS", "Backend", "BackendRegistry", "infrastructure", "tags"]
+__all__ = [
+    "HANDLERS",
+    "Backend",
+    "BackendRegistry",
+    "catalog",
+    "components",
+    "distribution",
+    "executions",
+    "images",
+    "infrastructure",
+    "lifecycle",
+    "marketplace",
+    "pipelines",
+    "policies",
+    "recipes",
+    "scans",
+    "tags",
+    "workflows",
+]

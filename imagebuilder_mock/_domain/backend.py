@@ -12,7 +12,7 @@ from .arns import build_arn, parse_arn, partition_for
 from .idempotency import IdempotencyLedger
 from .resources import Resource
 
-__all__ = ["Backend", "BackendRegistry", "Clock"]
+__all__ = ["REFERENCE_RESOLVERS", "SEEDERS", "Backend", "BackendRegistry", "Clock"]
 
 R = TypeVar("R", bound=Resource)
 Clock = Callable[[], dt.datetime]
@@ -107,14 +107,22 @@ class Backend:
             if resource is target:
                 continue
             for ref in resource.references():
-                if ref == target.arn or self.registry.resolves_to(self, ref, target):
+                if ref == target.arn or any(
+                    resolve(self, ref) is target for resolve in REFERENCE_RESOLVERS
+                ):
                     raise ResourceDependency(
                         "Resource dependency error: The resource ARN "
                         f"'{target.arn}' has other resources depended on it."
                     )
 
 
-Resolver = Callable[[Backend, str, Resource], bool]
+# Families whose version or wildcard ARNs stand for a resource add a resolver
+# (reference → the resource it picks now), so dependency checks see through them.
+Resolver = Callable[[Backend, str], "Resource | None"]
+REFERENCE_RESOLVERS: list[Resolver] = []
+
+# Accounts whose backends start with content (AWS-managed resources live under ``aws``).
+SEEDERS: dict[str, Callable[[Backend], None]] = {}
 
 
 class BackendRegistry:
@@ -123,9 +131,7 @@ class BackendRegistry:
     def __init__(self, clock: Clock = _utc_now) -> None:
         self.clock = clock
         self._backends: dict[tuple[str, str], Backend] = {}
-        self._lock = threading.Lock()
-        # Families that let version or wildcard ARNs stand for a resource add a resolver.
-        self.resolvers: list[Resolver] = []
+        self._lock = threading.RLock()
 
     def get(self, account_id: str, region: str) -> Backend:
         key = (account_id, region)
@@ -134,7 +140,11 @@ class BackendRegistry:
             with self._lock:
                 backend = self._backends.get(key)
                 if backend is None:
-                    backend = self._backends[key] = Backend(self, account_id, region)
+                    backend = Backend(self, account_id, region)
+                    seed = SEEDERS.get(account_id)
+                    if seed is not None:
+                        seed(backend)
+                    self._backends[key] = backend
         return backend
 
     def existing(self) -> list[Backend]:
@@ -143,6 +153,3 @@ class BackendRegistry:
     def clear(self) -> None:
         with self._lock:
             self._backends.clear()
-
-    def resolves_to(self, backend: Backend, reference: str, target: Resource) -> bool:
-        return any(resolve(backend, reference, target) for resolve in self.resolvers)

@@ -1,0 +1,248 @@
+"""Resources with semantic versions: components, workflows, images and recipes.
+
+Three ARN levels address them (user guide, "Semantic versioning"):
+a build ARN ``…/1.0.0/2`` names one build; a version ARN ``…/1.0.0`` or a
+wildcard ARN ``…/1.x.x`` / ``…/x.x.x`` (or no version at all) stands for the
+latest build of the highest matching version. Recipes have no builds: their
+version ARN is the concrete one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar
+
+from .._errors import invalid_value, not_found
+from .arns import Arn, build_arn, parse_arn
+from .backend import REFERENCE_RESOLVERS, Backend
+from .resources import Resource
+from .versions import SemanticVersion, VersionSelector, parse_selector
+
+__all__ = [
+    "OWNER_ACCOUNTS",
+    "Versioned",
+    "build_sort_key",
+    "latest_builds",
+    "latest_version_references",
+    "owned",
+    "policy_grants",
+    "register_kind",
+    "resolve",
+    "resolve_or_fail",
+    "version_sort_key",
+]
+
+V = TypeVar("V", bound="Versioned")
+
+# Where each ``owner`` value of the List operations finds its resources.
+OWNER_ACCOUNTS = {"Amazon": "aws", "ThirdParty": "third-party", "AWSMarketplace": "aws-marketplace"}
+
+
+@dataclass(eq=False)
+class Versioned(Resource):
+    """A resource at one semantic version (and one build, where the kind has builds)."""
+
+    has_builds: ClassVar[bool] = True
+
+    resource_type: str = ""
+    name_slug: str = ""
+    region: str = ""
+    partition: str = "aws"
+    account: str = ""
+    version: SemanticVersion = SemanticVersion(0, 0, 0)
+    build: int | None = None
+
+    @property
+    def version_arn(self) -> str:
+        return build_arn(
+            self.region,
+            self.account,
+            self.resource_type,
+            self.name_slug,
+            str(self.version),
+            partition=self.partition,
+        )
+
+    @property
+    def series_key(self) -> tuple[str, str, str]:
+        """What the versions of one resource share: type, account and slug."""
+        return (self.resource_type, self.account, self.name_slug)
+
+    def latest_version_references(self) -> dict[str, str]:
+        return latest_version_references(
+            build_arn(
+                self.region,
+                self.account,
+                self.resource_type,
+                self.name_slug,
+                partition=self.partition,
+            ),
+            self.version,
+        )
+
+
+def latest_version_references(base_arn: str, version: SemanticVersion) -> dict[str, str]:
+    """The wildcard ARNs that currently can pick this version."""
+    return {
+        "latestVersionArn": f"{base_arn}/x.x.x",
+        "latestMajorVersionArn": f"{base_arn}/{version.major}.x.x",
+        "latestMinorVersionArn": f"{base_arn}/{version.major}.{version.minor}.x",
+        "latestPatchVersionArn": f"{base_arn}/{version}",
+    }
+
+
+def _candidates(backend: Backend, parsed: Arn, kind: type[V]) -> Iterator[V]:
+    """Resources of ``kind`` in the series the ARN names, wherever they are stored."""
+    home = backend
+    if parsed.account != backend.account_id or parsed.region != backend.region:
+        home = backend.registry.get(parsed.account, parsed.region)
+    for resource in home.of_kind(kind):
+        if resource.resource_type == parsed.resource_type and resource.name_slug == parsed.name:
+            yield resource
+
+
+def resolve(backend: Backend, arn: str, kind: type[V], parameter: str = "arn") -> V | None:
+    """The resource an ARN picks now: the build it names, or the latest build of the
+    highest version a version or wildcard ARN matches. None when nothing matches."""
+    exact = backend.find(arn)
+    if isinstance(exact, kind):
+        return exact
+    parsed = parse_arn(arn)
+    if parsed is None:
+        return None
+    if parsed.build is not None:
+        for resource in _candidates(backend, parsed, kind):
+            if resource.arn == arn:
+                return resource
+        return None
+    selector = (
+        parse_selector(parsed.version, parameter)
+        if parsed.version
+        else VersionSelector((None, None, None))
+    )
+    best: V | None = None
+    for resource in _candidates(backend, parsed, kind):
+        if selector.matches(resource.version) and (
+            best is None or (resource.version, resource.build or 0) > (best.version, best.build or 0)
+        ):
+            best = resource
+    return best
+
+
+def resolve_or_fail(backend: Backend, arn: str, kind: type[V], parameter: str) -> V:
+    resource = resolve(backend, arn, kind, parameter)
+    if resource is None:
+        raise not_found(arn)
+    return resource
+
+
+def latest_builds(resources: Iterable[V], by_name: bool = False) -> list[V]:
+    """The newest build of each version, or of each name when ``by_name``."""
+    newest: dict[Any, V] = {}
+    for resource in resources:
+        key: Any = resource.series_key if by_name else (resource.series_key, resource.version)
+        current = newest.get(key)
+        if current is None or (resource.version, resource.build or 0) > (
+            current.version,
+            current.build or 0,
+        ):
+            newest[key] = resource
+    return list(newest.values())
+
+
+def policy_grants(policy: str | None, account_id: str) -> bool:
+    """Whether a resource policy allows another account in.
+
+    Any ``Allow`` statement whose principal is the account (its id, its root
+    ARN) or everyone shares the resource with it.
+    """
+    if not policy:
+        return False
+    try:
+        document = json.loads(policy)
+    except ValueError:
+        return False
+    statements = document.get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    for statement in statements:
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            continue
+        principal = statement.get("Principal")
+        names: list[str] = []
+        if principal == "*":
+            return True
+        if isinstance(principal, dict):
+            aws = principal.get("AWS", [])
+            names = [aws] if isinstance(aws, str) else list(aws)
+        for name in names:
+            if name == "*" or name == account_id or f":{account_id}:" in name:
+                return True
+    return False
+
+
+def owned(
+    backend: Backend, kind: type[V], owner: str | None, *, parameter: str = "owner"
+) -> Iterator[V]:
+    """The resources of a kind that a List's ``owner`` selects for the caller.
+
+    ``Self`` (the default) is the caller's own; ``Shared`` is other accounts'
+    resources in the region whose policy grants the caller; ``Amazon``,
+    ``ThirdParty`` and ``AWSMarketplace`` are those published under ``aws``,
+    ``third-party`` and ``aws-marketplace``.
+    """
+    owner = owner or "Self"
+    if owner == "Self":
+        yield from backend.of_kind(kind)
+    elif owner == "Shared":
+        for other in backend.registry.existing():
+            if other.region != backend.region or other.account_id == backend.account_id:
+                continue
+            if other.account_id in OWNER_ACCOUNTS.values():
+                continue
+            for resource in other.of_kind(kind):
+                if policy_grants(resource.policy, backend.account_id):
+                    yield resource
+    elif owner in OWNER_ACCOUNTS:
+        yield from backend.registry.get(OWNER_ACCOUNTS[owner], backend.region).of_kind(kind)
+    else:  # the model's enum check keeps other values out
+        raise invalid_value(parameter, f"Unknown owner '{owner}'.")
+
+
+def version_sort_key(resource: Versioned) -> tuple[Any, ...]:
+    """Name, then newest version first: the order of the versioned List operations."""
+    v = resource.version
+    return (resource.name_slug, resource.account, -v.major, -v.minor, -v.patch)
+
+
+def build_sort_key(resource: Versioned) -> tuple[Any, ...]:
+    """Newest build first, as AWS lists build versions."""
+    return (-(resource.build or 0), resource.arn)
+
+
+def _resolve_any(backend: Backend, reference: str) -> Resource | None:
+    parsed = parse_arn(reference)
+    if parsed is None or parsed.build is not None:
+        return None
+    try:
+        for kind in _VERSIONED_KINDS:
+            found = resolve(backend, reference, kind)
+            if found is not None:
+                return found
+    except Exception:  # a malformed reference depends on nothing
+        return None
+    return None
+
+
+_VERSIONED_KINDS: list[type[Versioned]] = []
+
+
+def register_kind(kind: type[V]) -> type[V]:
+    """Let version and wildcard references to this kind count as dependencies."""
+    _VERSIONED_KINDS.append(kind)
+    return kind
+
+
+REFERENCE_RESOLVERS.append(_resolve_any)
