@@ -10,7 +10,7 @@ both active, this one answers Image Builder and moto keeps the rest.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
 from botocore.handlers import BUILTIN_HANDLERS
@@ -68,10 +68,8 @@ def _caller(request: AWSPreparedRequest) -> tuple[str, str]:
         match = _CREDENTIAL.search(text)
         if match:
             key, region = match.groups()
-            if key.isdigit() and len(key) == 12:
-                account = key
-            else:
-                account = _moto_account(key) or account
+            is_account_id = key.isdigit() and len(key) == 12
+            account = key if is_account_id else _moto_account(key) or account
             return account, region
     host = _HOST_REGION.match(request.url or "")
     return account, host.group(1) if host else _Active.default_region
@@ -79,8 +77,7 @@ def _caller(request: AWSPreparedRequest) -> tuple[str, str]:
 
 def _moto_account(access_key: str) -> str | None:
     try:
-        from moto.core import DEFAULT_ACCOUNT_ID
-        from moto.core.models import botocore_stubber
+        from moto.core.models import DEFAULT_ACCOUNT_ID, botocore_stubber
         from moto.iam.models import get_account_id_from
     except ImportError:  # pragma: no cover - moto is a dependency, but optional at heart
         return None
@@ -96,10 +93,14 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **kwargs: Any) ->
         return None
     operation = event_name.rsplit(".", 1)[-1]
     account, region = _caller(request)
-    status, headers, body = service.handle(operation, request.url, request.body, account, region)
+    # rest-json requests carry their JSON body as bytes (or nothing): never a stream.
+    request_body = cast("bytes | str | None", request.body)
+    status, headers, body = service.handle(operation, request.url, request_body, account, region)
     response_headers = HeadersDict()
     response_headers.update(headers)
-    return AWSResponse(request.url, status, response_headers, _RawBody(body))
+    # botocore-stubs types this argument as HTTPHeaders; botocore itself takes any
+    # mapping and wraps it in a HeadersDict, which is what it gets here.
+    return AWSResponse(request.url, status, response_headers, _RawBody(body))  # type: ignore[arg-type]
 
 
 BUILTIN_HANDLERS.append((_EVENT, _before_send))
@@ -112,7 +113,5 @@ def patch_client(client: Any) -> None:
     earlier lacks the hook. Patching twice is harmless.
     """
     events = client.meta.events
-    if _before_send not in events._emitter._handlers.prefix_search(
-        f"{_EVENT}.GetImage"
-    ):
+    if _before_send not in events._emitter._handlers.prefix_search(f"{_EVENT}.GetImage"):
         events.register(_EVENT, _before_send)

@@ -14,10 +14,12 @@ import threading
 import unittest
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import Any, ClassVar, TypeVar, overload
 
 from . import _interception
+from ._controller import BuildController
 from ._domain import Backend
+from ._domain.progression import Mode
 from ._errors import ImageBuilderError, error_class
 from ._service import Call, Service
 
@@ -31,17 +33,17 @@ _FAKE_CREDENTIALS = {
 _REAL_CREDENTIAL_VARIABLES = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 
 F = TypeVar("F", bound=Callable[..., Any])
-C = TypeVar("C", bound=type)
+C = TypeVar("C", bound=type[unittest.TestCase])
 
 
 class _Activation:
     """The process-wide state behind every mock: who is active, how deep."""
 
-    lock = threading.RLock()
-    depth = 0
-    service = Service()
-    stack: list[ImageBuilderMock] = []
-    saved_environment: dict[str, str | None] = {}
+    lock: ClassVar[threading.RLock] = threading.RLock()
+    depth: ClassVar[int] = 0
+    service: ClassVar[Service] = Service()
+    stack: ClassVar[list[ImageBuilderMock]] = []
+    saved_environment: ClassVar[dict[str, str | None]] = {}
 
 
 def _missing_profile(name: str) -> bool:
@@ -87,7 +89,7 @@ def _restore_environment(saved: dict[str, str | None]) -> None:
             os.environ[key] = value
 
 
-class ImageBuilderMock:
+class ImageBuilderMock(BuildController):
     """An in-process EC2 Image Builder, and the controller of its state.
 
     Use the module-level ``mock_imagebuilder`` bare, or call it with options for
@@ -109,13 +111,18 @@ class ImageBuilderMock:
         account_id: str | None = None,
         region: str = "us-east-1",
         check_responses: bool | None = None,
+        progression: Mode = "observe",
+        seconds_per_status: float = 1.0,
     ) -> None:
         self._account_id = account_id
         self.region = region
+        self.initial_progression: Mode = progression
+        self.initial_seconds_per_status = seconds_per_status
         # Checking every response against its output shape costs time; a suite
         # turns it on for all its mocks with IMAGEBUILDER_MOCK_CHECK_RESPONSES=1.
         if check_responses is None:
-            check_responses = os.environ.get("IMAGEBUILDER_MOCK_CHECK_RESPONSES", "") in ("1", "true")
+            flag = os.environ.get("IMAGEBUILDER_MOCK_CHECK_RESPONSES", "")
+            check_responses = flag in ("1", "true")
         self.check_responses = check_responses
 
     # -- options and decoration ---------------------------------------------------------
@@ -131,6 +138,8 @@ class ImageBuilderMock:
         account_id: str | None = None,
         region: str = "us-east-1",
         check_responses: bool | None = None,
+        progression: Mode = "observe",
+        seconds_per_status: float = 1.0,
     ) -> ImageBuilderMock: ...
 
     def __call__(
@@ -140,10 +149,16 @@ class ImageBuilderMock:
         account_id: str | None = None,
         region: str = "us-east-1",
         check_responses: bool | None = None,
+        progression: Mode = "observe",
+        seconds_per_status: float = 1.0,
     ) -> Any:
         if func is None:
             return ImageBuilderMock(
-                account_id=account_id, region=region, check_responses=check_responses
+                account_id=account_id,
+                region=region,
+                check_responses=check_responses,
+                progression=progression,
+                seconds_per_status=seconds_per_status,
             )
         return self._decorate(func)
 
@@ -151,7 +166,9 @@ class ImageBuilderMock:
         if isinstance(target, type):
             if issubclass(target, unittest.TestCase):
                 return self._decorate_test_case(target)
-            raise TypeError("mock_imagebuilder can decorate functions and unittest.TestCase classes")
+            raise TypeError(
+                "mock_imagebuilder can decorate functions and unittest.TestCase classes"
+            )
         if inspect.iscoroutinefunction(target):
 
             @functools.wraps(target)
@@ -173,12 +190,12 @@ class ImageBuilderMock:
         # after the test's own cleanups, like a decorator on every method.
         original_setup = cls.setUp
 
-        def setUp(test: unittest.TestCase) -> None:  # noqa: N802 - unittest's name
+        def setUp(test: unittest.TestCase) -> None:
             self.start()
             test.addCleanup(self.stop)
             original_setup(test)
 
-        cls.setUp = setUp  # type: ignore[method-assign]
+        cls.setUp = setUp  # type: ignore[method-assign, assignment]
         return cls
 
     # -- activation ------------------------------------------------------------------------
@@ -190,6 +207,11 @@ class ImageBuilderMock:
             _Activation.depth += 1
             _Activation.stack.append(self)
             self._apply()
+            # The outermost scope sets how builds progress; an inner one only if it asks.
+            if _Activation.depth == 1 or self.initial_progression != "observe":
+                self.set_progression(
+                    self.initial_progression, seconds_per_status=self.initial_seconds_per_status
+                )
         return self
 
     def stop(self) -> None:
@@ -264,7 +286,9 @@ class ImageBuilderMock:
 
     def backend(self, region: str | None = None, account_id: str | None = None) -> Backend:
         """The state of one account in one region, for inspection and seeding."""
-        return _Activation.service.registry.get(account_id or self.account_id, region or self.region)
+        return _Activation.service.registry.get(
+            account_id or self.account_id, region or self.region
+        )
 
     @property
     def calls(self) -> list[Call]:
@@ -290,4 +314,3 @@ class ImageBuilderMock:
 
 
 mock_imagebuilder = ImageBuilderMock()
-

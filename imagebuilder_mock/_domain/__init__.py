@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from . import (
     catalog,
+    catalog_images,
     components,
     distribution,
     executions,
@@ -29,6 +30,7 @@ __all__ = [
     "Backend",
     "BackendRegistry",
     "catalog",
+    "catalog_images",
     "components",
     "distribution",
     "executions",

@@ -10,9 +10,10 @@ from typing import TypeVar
 from .._errors import ResourceAlreadyExists, ResourceDependency, invalid_value, not_found
 from .arns import build_arn, parse_arn, partition_for
 from .idempotency import IdempotencyLedger
+from .progression import BuildControl
 from .resources import Resource
 
-__all__ = ["REFERENCE_RESOLVERS", "SEEDERS", "Backend", "BackendRegistry", "Clock"]
+__all__ = ["REFERENCE_RESOLVERS", "SEEDERS", "Backend", "BackendRegistry", "Clock", "add_seeder"]
 
 R = TypeVar("R", bound=Resource)
 Clock = Callable[[], dt.datetime]
@@ -122,7 +123,12 @@ Resolver = Callable[[Backend, str], "Resource | None"]
 REFERENCE_RESOLVERS: list[Resolver] = []
 
 # Accounts whose backends start with content (AWS-managed resources live under ``aws``).
-SEEDERS: dict[str, Callable[[Backend], None]] = {}
+SEEDERS: dict[str, list[Callable[[Backend], None]]] = {}
+
+
+def add_seeder(account_id: str, seed: Callable[[Backend], None]) -> None:
+    """Have every new backend of ``account_id`` start with what ``seed`` adds."""
+    SEEDERS.setdefault(account_id, []).append(seed)
 
 
 class BackendRegistry:
@@ -132,6 +138,8 @@ class BackendRegistry:
         self.clock = clock
         self._backends: dict[tuple[str, str], Backend] = {}
         self._lock = threading.RLock()
+        # How image builds progress and which of them fail: one setting per mock.
+        self.builds = BuildControl()
 
     def get(self, account_id: str, region: str) -> Backend:
         key = (account_id, region)
@@ -141,8 +149,7 @@ class BackendRegistry:
                 backend = self._backends.get(key)
                 if backend is None:
                     backend = Backend(self, account_id, region)
-                    seed = SEEDERS.get(account_id)
-                    if seed is not None:
+                    for seed in SEEDERS.get(account_id, ()):
                         seed(backend)
                     self._backends[key] = backend
         return backend
@@ -153,3 +160,4 @@ class BackendRegistry:
     def clear(self) -> None:
         with self._lock:
             self._backends.clear()
+            self.builds.reset()

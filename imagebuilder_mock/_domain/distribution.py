@@ -1,5 +1,327 @@
-"""Placeholder: filled in by the distribution work."""
+"""Distribution configurations: where the output of a build goes, region by region.
+
+The configuration is stored as the request gave it (AMI name templates such as
+``{{imagebuilder:buildDate}}`` stay verbatim until a build expands them), and
+the output shapes of the model decide what Get and List show, so members the
+model adds later flow through untouched.
+
+Rules checked on Create and Update, each taken from the model's documentation:
+
+* ``Distribution`` list: "A Region can appear at most once in the list."
+  → InvalidParameterCombinationException.
+* ``LaunchTemplateConfiguration``: "Identifies an Amazon EC2 launch template to use
+  for a specific account" → at most one per account (default: the caller) in a
+  region → InvalidParameterCombinationException.
+* ``FastLaunchConfiguration.accountId``: "The owner account ID for the fast-launch
+  enabled Windows AMI" → at most one per account in a region (one AMI, one
+  setting) → InvalidParameterCombinationException.
+* ``SsmParameterConfiguration.amiAccountId``: "this account must be specified in
+  distribution settings as a target account for the Region" → it must be one of
+  the region's ``targetAccountIds`` (the caller when none are given)
+  → InvalidParameterCombinationException.
+* ``AmiDistributionConfiguration.name``: "The name must include the
+  ``{{ imagebuilder:buildDate }}`` dynamic tag" → InvalidParameterValueException.
+* ``LaunchPermissionConfiguration.userGroups``: "The only supported value is
+  ``all``" → InvalidParameterValueException.
+* ``TargetContainerRepository.repositoryName``: "Provide the repository name only
+  (... not the registry hostname)" → InvalidParameterValueException.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .._errors import InvalidParameterCombination, invalid_value
+from .arns import slug
+from .backend import Backend
+from .filters import Matcher
+from .listing import list_page
+from .operations import check_dry_run, handles
+from .resources import Resource, iso_time
+
+__all__ = ["DEFAULT_TIMEOUT_MINUTES", "DistributionConfiguration"]
+
+# The model requires ``timeoutMinutes`` in the output but lets no request set it;
+# the service's maximum is what a configuration reports (behaviour decision 6).
+DEFAULT_TIMEOUT_MINUTES = 720
+
+# Members of Create/Update that are not settings of the configuration itself.
+_NOT_SETTINGS = frozenset({"name", "tags", "clientToken", "dryRun", "distributionConfigurationArn"})
+
+# The dynamic tag every AMI name must carry; the model's own example has spaces inside.
+_BUILD_DATE_TAG = re.compile(r"\{\{\s*imagebuilder:buildDate\s*\}\}")
+
+# Hostnames of ECR registries (commercial and China partitions), or any URL.
+_REGISTRY_HOST = re.compile(r"^[^/]*://|^[^/]+\.amazonaws\.com(?:\.cn)?(?::\d+)?/")
+
+
+@dataclass(eq=False)
+class DistributionConfiguration(Resource):
+    """A stored distribution configuration.
+
+    ``settings`` holds every configuration member of the last Create or Update
+    request (``description``, ``distributions`` and whatever the model adds),
+    named as in the model. Other families read it through the properties below:
+    ``distributions`` (the per-region entries, as dicts shaped like the model's
+    ``Distribution``), ``regions``, ``distribution(region)`` and
+    ``ami_distribution(region)``.
+    """
+
+    kind = "DistributionConfiguration"
+
+    settings: dict[str, Any] = field(default_factory=dict)
+    date_updated: dt.datetime | None = None
+
+    @property
+    def description(self) -> str | None:
+        value = self.settings.get("description")
+        return value if isinstance(value, str) else None
+
+    @property
+    def distributions(self) -> list[dict[str, Any]]:
+        """The per-region entries in request order (``region`` is always set)."""
+        return list(self.settings.get("distributions") or [])
+
+    @property
+    def regions(self) -> list[str]:
+        return [entry["region"] for entry in self.distributions]
+
+    def distribution(self, region: str) -> dict[str, Any] | None:
+        """The entry for ``region``, or None if the configuration does not target it."""
+        for entry in self.distributions:
+            if entry["region"] == region:
+                return entry
+        return None
+
+    def ami_distribution(self, region: str) -> dict[str, Any] | None:
+        """The ``amiDistributionConfiguration`` for ``region`` (name template verbatim)."""
+        entry = self.distribution(region)
+        if entry is None:
+            return None
+        ami = entry.get("amiDistributionConfiguration")
+        return ami if isinstance(ami, dict) else None
+
+    def fields(self) -> dict[str, Any]:
+        values = super().fields()
+        values.update(self.settings)
+        values.setdefault("timeoutMinutes", DEFAULT_TIMEOUT_MINUTES)
+        values["regions"] = self.regions
+        if self.date_updated is not None:
+            values["dateUpdated"] = iso_time(self.date_updated)
+        return values
+
+
+# -- request checks ------------------------------------------------------------------------
+
+
+def _combination_error(parameter: str, rule: str) -> InvalidParameterCombination:
+    return InvalidParameterCombination(
+        f"The value supplied for parameter '{parameter}' is not valid. {rule}"
+    )
+
+
+def _check_ami(ami: dict[str, Any], path: str) -> None:
+    name = ami.get("name")
+    if name is not None and not _BUILD_DATE_TAG.search(name):
+        raise invalid_value(
+            f"{path}.name",
+            "The AMI name must include the {{imagebuilder:buildDate}} dynamic tag so that "
+            "each build produces a uniquely named AMI.",
+        )
+    groups = (ami.get("launchPermission") or {}).get("userGroups") or []
+    for i, group in enumerate(groups):
+        if group != "all":
+            raise invalid_value(
+                f"{path}.launchPermission.userGroups[{i}]",
+                f"'{group}' is not a supported user group; the only supported value is 'all'.",
+            )
+
+
+def _check_container(container: dict[str, Any], path: str) -> None:
+    repository = container["targetRepository"]["repositoryName"]
+    if _REGISTRY_HOST.search(repository):
+        raise invalid_value(
+            f"{path}.targetRepository.repositoryName",
+            f"'{repository}' includes a registry hostname; provide the repository name only.",
+        )
+
+
+def _check_one_per_account(
+    entries: Iterable[dict[str, Any]], path: str, account_key: str, caller: str, what: str
+) -> None:
+    """Several settings for one account in one region would contradict each other."""
+    seen: set[str] = set()
+    for i, entry in enumerate(entries):
+        account = entry.get(account_key) or caller
+        if account in seen:
+            raise _combination_error(
+                f"{path}[{i}].{account_key}",
+                f"More than one {what} for account '{account}' in the same Region.",
+            )
+        seen.add(account)
+
+
+def _check_ssm_accounts(entry: dict[str, Any], path: str, caller: str) -> None:
+    ami = entry.get("amiDistributionConfiguration") or {}
+    targets = set(ami.get("targetAccountIds") or [caller])
+    for i, parameter in enumerate(entry.get("ssmParameterConfigurations") or []):
+        account = parameter.get("amiAccountId")
+        if account is not None and account not in targets:
+            raise _combination_error(
+                f"{path}.ssmParameterConfigurations[{i}].amiAccountId",
+                f"Account '{account}' is not a target account of the distribution for "
+                f"Region '{entry['region']}'.",
+            )
+
+
+def _check_distribution(entry: dict[str, Any], path: str, caller: str) -> None:
+    if "amiDistributionConfiguration" in entry:
+        _check_ami(entry["amiDistributionConfiguration"], f"{path}.amiDistributionConfiguration")
+    if "containerDistributionConfiguration" in entry:
+        _check_container(
+            entry["containerDistributionConfiguration"],
+            f"{path}.containerDistributionConfiguration",
+        )
+    _check_one_per_account(
+        entry.get("launchTemplateConfigurations") or [],
+        f"{path}.launchTemplateConfigurations",
+        "accountId",
+        caller,
+        "launch template configuration",
+    )
+    _check_one_per_account(
+        entry.get("fastLaunchConfigurations") or [],
+        f"{path}.fastLaunchConfigurations",
+        "accountId",
+        caller,
+        "fast launch configuration",
+    )
+    _check_ssm_accounts(entry, path, caller)
+
+
+def _check_distributions(distributions: list[dict[str, Any]], caller: str) -> None:
+    regions: set[str] = set()
+    for i, entry in enumerate(distributions):
+        path = f"distributions[{i}]"
+        if entry["region"] in regions:
+            raise _combination_error(
+                f"{path}.region",
+                f"Region '{entry['region']}' appears more than once; a Region can appear at "
+                "most once in the list.",
+            )
+        regions.add(entry["region"])
+        _check_distribution(entry, path, caller)
+
+
+def _settings(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    """The configuration a Create or Update describes, once its rules hold."""
+    _check_distributions(params.get("distributions") or [], backend.account_id)
+    return {k: v for k, v in params.items() if k not in _NOT_SETTINGS}
+
+
+# -- the name filter -----------------------------------------------------------------------
+
+
+def _wildcard_core(pattern: str) -> str:
+    """The text of a pattern without its supported wildcards (``*text*``, ``prefix*``)."""
+    if len(pattern) >= 2 and pattern.startswith("*") and pattern.endswith("*"):
+        return pattern[1:-1]
+    if pattern.endswith("*"):
+        return pattern[:-1]
+    return pattern
+
+
+def _check_name_patterns(filters: list[dict[str, Any]] | None) -> None:
+    """``name`` values may use ``*`` only as ``web*`` or ``*web*`` (FilterValues docs)."""
+    for i, entry in enumerate(filters or []):
+        if entry.get("name") != "name":
+            continue
+        for j, value in enumerate(entry.get("values") or []):
+            if "*" in _wildcard_core(value):
+                raise invalid_value(
+                    f"filters[{i}].values[{j}]",
+                    f"'{value}' uses a wildcard in an unsupported position; use 'prefix*' "
+                    "or '*text*'.",
+                )
+
+
+def _name_matches(name: str, pattern: str) -> bool:
+    core = _wildcard_core(pattern)
+    if len(pattern) >= 2 and pattern.startswith("*") and pattern.endswith("*"):
+        return core in name
+    if pattern.endswith("*"):
+        return name.startswith(core)
+    return name == pattern
+
+
+def _match_name(config: DistributionConfiguration, values: list[str]) -> bool:
+    return any(_name_matches(config.name, value) for value in values)
+
+
+_MATCHERS: dict[str, Matcher[DistributionConfiguration]] = {"name": _match_name}
+
+
+# -- handlers ------------------------------------------------------------------------------
+
+
+@handles("CreateDistributionConfiguration")
+def create_distribution_configuration(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    config = DistributionConfiguration(
+        arn=backend.arn("distribution-configuration", slug(params["name"])),
+        name=params["name"],
+        owner=backend.account_id,
+        date_created=backend.now(),
+        tags=dict(params.get("tags") or {}),
+        settings=_settings(backend, params),
+    )
+    if config.arn in backend.resources:
+        backend.add(config)  # raises the service's "already exists"
+    check_dry_run(params)
+    backend.add(config)
+    return {"distributionConfigurationArn": config.arn}
+
+
+@handles("GetDistributionConfiguration")
+def get_distribution_configuration(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    arn = params["distributionConfigurationArn"]
+    config = backend.get(arn, DistributionConfiguration, "distributionConfigurationArn")
+    return {"distributionConfiguration": config.view("DistributionConfiguration")}
+
+
+@handles("UpdateDistributionConfiguration")
+def update_distribution_configuration(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    arn = params["distributionConfigurationArn"]
+    config = backend.get(arn, DistributionConfiguration, "distributionConfigurationArn")
+    # The model says Update replaces the whole configuration: what the request
+    # leaves out is cleared. Tags are not part of it and stay.
+    settings = _settings(backend, params)
+    check_dry_run(params)
+    config.settings = settings
+    config.date_updated = backend.now()
+    return {"distributionConfigurationArn": arn}
+
+
+@handles("DeleteDistributionConfiguration")
+def delete_distribution_configuration(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    arn = params["distributionConfigurationArn"]
+    # Pipelines name the configuration in their references(), so remove() refuses then.
+    backend.remove(backend.get(arn, DistributionConfiguration, "distributionConfigurationArn"))
+    return {"distributionConfigurationArn": arn}
+
+
+@handles("ListDistributionConfigurations")
+def list_distribution_configurations(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    _check_name_patterns(params.get("filters"))
+    return list_page(
+        "ListDistributionConfigurations",
+        backend.of_kind(DistributionConfiguration),
+        params,
+        matchers=_MATCHERS,
+        sort_key=lambda c: (c.name, c.arn),
+        view="DistributionConfigurationSummary",
+        result_key="distributionConfigurationSummaryList",
+    )

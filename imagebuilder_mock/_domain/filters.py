@@ -39,7 +39,7 @@ def apply_filters(
     chosen: list[tuple[Matcher[T], list[str]]] = []
     for i, entry in enumerate(filters):
         name = entry.get("name")
-        if name not in matchers:
+        if not isinstance(name, str) or name not in matchers:
             raise invalid_value(
                 f"filters[{i}].name",
                 f"Unknown filter name '{name}'. Valid filter names: {', '.join(sorted(matchers))}.",

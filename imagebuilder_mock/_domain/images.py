@@ -1,5 +1,829 @@
-"""Placeholder: filled in by the images work."""
+"""Images: builds from recipes, imports and distributions, and their progress.
+
+An image is named after its recipe (``image/<recipe>/<X.Y.Z>/<N>``); each
+build of a recipe version takes the next build number, failed and cancelled
+ones included. The image keeps copies of the recipe and configurations as they
+were when the build started, so later edits to them never rewrite history.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import datetime as dt
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .._errors import (
+    InvalidParameterCombination,
+    InvalidParameterValue,
+    InvalidRequest,
+    ResourceDependency,
+    ResourceInUse,
+    invalid_value,
+    not_found,
+)
+from .arns import parse_arn, slug
+from .backend import Backend
+from .filters import Matcher, field_equals
+from .listing import list_page
+from .operations import handles
+from .progression import (
+    IN_PROGRESS,
+    LIFECYCLE_STATUSES,
+    TERMINAL,
+    BuildFault,
+    build_path,
+)
+from .resources import iso_time
+from .versioned import (
+    Versioned,
+    build_sort_key,
+    latest_builds,
+    owned,
+    register_kind,
+    resolve,
+    version_sort_key,
+)
+from .versions import SemanticVersion, parse_selector, parse_version
+
+__all__ = [
+    "TRANSITION_HOOKS",
+    "Image",
+    "advance",
+    "cancel",
+    "observe",
+    "start_build",
+    "version_matcher",
+]
+
+# Called as hook(backend, image, old_status, new_status) on every status change;
+# workflow executions follow the build through it.
+TRANSITION_HOOKS: list[Callable[[Backend, Image, str, str], None]] = []
+
+_OS_VERSIONS = (
+    ("amazon-linux-2023", "Amazon Linux 2023"),
+    ("amazon-linux-2", "Amazon Linux 2"),
+    ("ubuntu-server-24", "Ubuntu 24"),
+    ("ubuntu-server-22", "Ubuntu 22"),
+    ("ubuntu-server-20", "Ubuntu 20"),
+    ("windows-server-2025", "Microsoft Windows Server 2025"),
+    ("windows-server-2022", "Microsoft Windows Server 2022"),
+    ("windows-server-2019", "Microsoft Windows Server 2019"),
+    ("windows-server-2016", "Microsoft Windows Server 2016"),
+    ("macos", "macOS"),
+)
+
+
+def os_version_from_name(name: str, platform: str) -> str:
+    """The operating system an AWS image name speaks of, or the platform's name."""
+    lowered = name.lower()
+    for prefix, os_version in _OS_VERSIONS:
+        if lowered.startswith(prefix) or prefix in lowered:
+            return os_version
+    return {"Windows": "Microsoft Windows Server 2022", "macOS": "macOS"}.get(
+        platform, "Amazon Linux 2023"
+    )
+
+
+@register_kind
+@dataclass(eq=False)
+class Image(Versioned):
+    kind = "Image"
+
+    image_type: str = "AMI"
+    platform: str = "Linux"
+    os_version: str | None = None
+    status: str = "PENDING"
+    reason: str | None = None
+    # The statuses this image goes through, in order, and when it entered its current one.
+    path: tuple[str, ...] = ()
+    entered_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    fault: BuildFault | None = None
+    # Set while a workflow step waits for SendWorkflowStepAction.
+    held_by: str | None = None
+    # Where a failed or cancelled build stopped, so RetryImage resumes there.
+    stopped_at: str | None = None
+    retried: bool = False
+    build_type: str = "USER_INITIATED"
+    image_source: str = "CUSTOM"
+    recipe_arn: str | None = None
+    pipeline_arn: str | None = None
+    # Members stored as given or copied at build time (recipe, configurations, ...).
+    details: dict[str, Any] = field(default_factory=dict)
+    output_resources: dict[str, Any] = field(default_factory=dict)
+    deprecation_time: dt.datetime | None = None
+    lifecycle_execution_id: str | None = None
+    # Planned AMI copies: (region, account id, name template, description).
+    ami_targets: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
+    container_targets: list[tuple[str, str]] = field(default_factory=list)
+    # Inspection of the build for ListImagePackages.
+    packages: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def state(self) -> dict[str, Any]:
+        state: dict[str, Any] = {"status": self.status}
+        if self.reason:
+            state["reason"] = self.reason
+        return state
+
+    def fields(self) -> dict[str, Any]:
+        values = super().fields()
+        values.update(self.details)
+        values.update(
+            {
+                "type": self.image_type,
+                "version": f"{self.version}/{self.build}",
+                "platform": self.platform,
+                "osVersion": self.os_version,
+                "state": self.state,
+                "outputResources": self.output_resources,
+                "buildType": self.build_type,
+                "imageSource": self.image_source,
+                "deprecationTime": self.deprecation_time,
+                "lifecycleExecutionId": self.lifecycle_execution_id,
+            }
+        )
+        return values
+
+    def version_view(self) -> dict[str, Any]:
+        """The ListImages entry: the version ARN and a version without build."""
+        values = self.view("ImageVersion")
+        values["arn"] = self.version_arn
+        values["version"] = str(self.version)
+        return values
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in TERMINAL or self.status in LIFECYCLE_STATUSES
+
+
+# -- progression ----------------------------------------------------------------------
+
+
+def _enter(backend: Backend, image: Image, status: str, reason: str | None = None) -> None:
+    old = image.status
+    image.status = status
+    image.reason = reason
+    image.entered_at = backend.now()
+    if status in ("INTEGRATING", "AVAILABLE") and not _has_outputs(image):
+        _produce_outputs(backend, image)
+    for hook in TRANSITION_HOOKS:
+        hook(backend, image, old, status)
+
+
+def _step(backend: Backend, image: Image, *, release: bool = False) -> bool:
+    """Move one status on; False when the image cannot move now."""
+    if image.is_finished:
+        return False
+    if image.held_by is not None and not release:
+        return False
+    fault = image.fault
+    if fault is not None and fault.at == image.status:
+        if fault.hang and not release:
+            return False
+        if not fault.hang:
+            image.fault = None
+            image.stopped_at = image.status
+            _enter(backend, image, "FAILED", fault.reason)
+            return True
+        image.fault = None
+    if release:
+        image.held_by = None
+    try:
+        position = image.path.index(image.status)
+    except ValueError:
+        return False
+    if position + 1 >= len(image.path):
+        return False
+    _enter(backend, image, image.path[position + 1])
+    return True
+
+
+def _run_to_end(backend: Backend, image: Image) -> None:
+    while _step(backend, image):
+        pass
+
+
+def observe(backend: Backend, image: Image) -> None:
+    """Let an image move as the progression mode says, before or after it is shown.
+
+    In ``observe`` mode the caller shows the image first and steps it after,
+    so every status is seen once; this function is the step.
+    """
+    control = backend.registry.builds
+    if control.mode == "observe":
+        _step(backend, image)
+    elif control.mode == "wall-clock":
+        _catch_up(backend, image)
+    elif control.mode == "immediate":
+        _run_to_end(backend, image)
+
+
+def _catch_up(backend: Backend, image: Image) -> None:
+    control = backend.registry.builds
+    now = backend.now()
+    while not image.is_finished:
+        due = control.due_steps(image.entered_at, now)
+        if due < 1:
+            return
+        entered = image.entered_at
+        if not _step(backend, image):
+            return
+        # Keep the schedule: the next status began when this one was due, not now.
+        image.entered_at = entered + dt.timedelta(seconds=control.seconds_per_status)
+
+
+def _shown(backend: Backend, images: Iterable[Image], render: Callable[[Image], Any]) -> list[Any]:
+    """Render images as their observers see them, then let observation move them."""
+    control = backend.registry.builds
+    items = list(images)
+    # A build started before the mode changed still follows the mode in force now.
+    if control.mode == "wall-clock":
+        for image in items:
+            _catch_up(backend, image)
+    elif control.mode == "immediate":
+        for image in items:
+            _run_to_end(backend, image)
+    rendered = [render(image) for image in items]
+    if control.mode == "observe":
+        for image in items:
+            _step(backend, image)
+    return rendered
+
+
+def advance(backend: Backend, image: Image, to: str | None = None, reason: str | None = None) -> None:
+    """Move a build on by hand: one status, or until it reaches ``to``.
+
+    Advancing releases a hang or a waiting workflow step. ``to`` may be FAILED or
+    CANCELLED to end the build there, with ``reason``.
+    """
+    if to in ("FAILED", "CANCELLED"):
+        if image.is_finished:
+            raise ValueError(f"{image.arn} is already {image.status}")
+        image.stopped_at = image.status
+        image.held_by = None
+        _enter(backend, image, to, reason or _default_reason(to))
+        return
+    if to is not None and to not in image.path:
+        raise ValueError(f"{image.arn} does not pass through {to}; its path is {image.path}")
+    if not _step(backend, image, release=True) and to is None:
+        raise ValueError(f"{image.arn} cannot move on from {image.status}")
+    while to is not None and image.status != to:
+        if not _step(backend, image, release=True):
+            break
+
+
+def _default_reason(status: str) -> str:
+    return "Image creation cancelled by user." if status == "CANCELLED" else (
+        "An internal error has occurred."
+    )
+
+
+def cancel(backend: Backend, image: Image) -> None:
+    image.stopped_at = image.status
+    image.held_by = None
+    _enter(backend, image, "CANCELLED", _default_reason("CANCELLED"))
+
+
+def _after_start(backend: Backend, image: Image) -> None:
+    if backend.registry.builds.mode == "immediate":
+        _run_to_end(backend, image)
+
+
+# -- outputs --------------------------------------------------------------------------
+
+
+def _has_outputs(image: Image) -> bool:
+    return bool(image.output_resources.get("amis") or image.output_resources.get("containers"))
+
+
+def _ami_id() -> str:
+    return "ami-" + secrets.token_hex(9)[:17]
+
+
+def _expand(template: str, image: Image, build_date: str) -> str:
+    return template.replace("{{imagebuilder:buildDate}}", build_date).replace(
+        "{{imagebuilder:buildVersion}}", str(image.build)
+    )
+
+
+def _produce_outputs(backend: Backend, image: Image) -> None:
+    """The AMIs or container images a finished build leaves, one per region and account."""
+    if image.image_type == "DOCKER":
+        containers = []
+        for region, repository in image.container_targets:
+            host = f"{backend.account_id}.dkr.ecr.{region}.amazonaws.com/{repository}"
+            containers.append(
+                {
+                    "region": region,
+                    "imageUris": [f"{host}:{image.version}-{image.build}", f"{host}:latest"],
+                }
+            )
+        image.output_resources = {"containers": containers}
+        return
+    build_date = iso_time(image.date_created).replace(":", "-")
+    amis = []
+    for region, account, name_template, description in image.ami_targets:
+        name = _expand(name_template, image, build_date) if name_template else None
+        ami: dict[str, Any] = {
+            "region": region,
+            "image": _ami_id(),
+            "name": name or f"{image.name} {build_date}",
+            "state": {"status": "AVAILABLE"},
+            "accountId": account,
+        }
+        if description:
+            ami["description"] = description
+        amis.append(ami)
+    image.output_resources = {"amis": amis}
+
+
+def _distribution_targets(
+    backend: Backend, distribution: dict[str, Any] | None, recipe_description: str | None
+) -> tuple[list[tuple[str, str, str | None, str | None]], list[tuple[str, str]]]:
+    amis: list[tuple[str, str, str | None, str | None]] = []
+    containers: list[tuple[str, str]] = []
+    if not distribution:
+        return [(backend.region, backend.account_id, None, recipe_description)], containers
+    for entry in distribution.get("distributions", []):
+        region = entry["region"]
+        ami = entry.get("amiDistributionConfiguration") or {}
+        description = ami.get("description") or distribution.get("description")
+        accounts = [backend.account_id, *ami.get("targetAccountIds", [])]
+        for account in dict.fromkeys(accounts):
+            amis.append((region, account, ami.get("name"), description))
+        container = entry.get("containerDistributionConfiguration") or {}
+        target = container.get("targetRepository") or {}
+        if target.get("repositoryName"):
+            containers.append((region, target["repositoryName"]))
+    return amis, containers
+
+
+# -- building ---------------------------------------------------------------------------
+
+
+def _recipe_kinds() -> tuple[type[Versioned], type[Versioned]]:
+    from . import recipes
+
+    return recipes.ImageRecipe, recipes.ContainerRecipe
+
+
+def _configuration(backend: Backend, arn: str, kind_name: str, parameter: str) -> Any:
+    from . import distribution, infrastructure
+
+    kinds = {
+        "InfrastructureConfiguration": infrastructure.InfrastructureConfiguration,
+        "DistributionConfiguration": distribution.DistributionConfiguration,
+    }
+    kind = kinds[kind_name]
+    resource = backend.find(arn)
+    if not isinstance(resource, kind):
+        raise invalid_value(parameter, f"The {kind_name} '{arn}' does not exist.")
+    return resource
+
+
+def _resolve_workflows(backend: Backend, configured: list[dict[str, Any]] | None) -> None:
+    from . import workflows
+
+    for i, entry in enumerate(configured or []):
+        arn = entry["workflowArn"]
+        if resolve(backend, arn, workflows.Workflow, f"workflows[{i}].workflowArn") is None:
+            raise invalid_value(f"workflows[{i}].workflowArn", f"The workflow '{arn}' does not exist.")
+
+
+def start_build(
+    backend: Backend,
+    params: dict[str, Any],
+    *,
+    pipeline: Any = None,
+    build_type: str = "USER_INITIATED",
+    tags: dict[str, str] | None = None,
+) -> Image:
+    """A new image build from a recipe and configurations (CreateImage or a pipeline run)."""
+    image_kind, container_kind = _recipe_kinds()
+    recipe_arn = params.get("imageRecipeArn")
+    container_arn = params.get("containerRecipeArn")
+    if bool(recipe_arn) == bool(container_arn):
+        raise InvalidRequest("You must specify exactly one of imageRecipeArn or containerRecipeArn.")
+    if recipe_arn:
+        recipe = resolve(backend, recipe_arn, image_kind, "imageRecipeArn")
+        parameter = "imageRecipeArn"
+    else:
+        recipe = resolve(backend, container_arn, container_kind, "containerRecipeArn")
+        parameter = "containerRecipeArn"
+    if recipe is None:
+        raise invalid_value(parameter, f"The recipe '{recipe_arn or container_arn}' does not exist.")
+    infrastructure = _configuration(
+        backend,
+        params["infrastructureConfigurationArn"],
+        "InfrastructureConfiguration",
+        "infrastructureConfigurationArn",
+    )
+    distribution = None
+    if params.get("distributionConfigurationArn"):
+        distribution = _configuration(
+            backend,
+            params["distributionConfigurationArn"],
+            "DistributionConfiguration",
+            "distributionConfigurationArn",
+        )
+    _resolve_workflows(backend, params.get("workflows"))
+
+    is_container = recipe_arn is None
+    recipe_view = recipe.view("ContainerRecipe" if is_container else "ImageRecipe")
+    tests = dict(params.get("imageTestsConfiguration") or {})
+    tests.setdefault("imageTestsEnabled", True)
+    tests.setdefault("timeoutMinutes", 720)
+    details: dict[str, Any] = {
+        "containerRecipe" if is_container else "imageRecipe": recipe_view,
+        "infrastructureConfiguration": infrastructure.view("InfrastructureConfiguration"),
+        "imageTestsConfiguration": tests,
+        "enhancedImageMetadataEnabled": params.get("enhancedImageMetadataEnabled", True),
+    }
+    if distribution is not None:
+        details["distributionConfiguration"] = distribution.view("DistributionConfiguration")
+    for member in ("imageScanningConfiguration", "workflows", "executionRole", "loggingConfiguration"):
+        if params.get(member) is not None:
+            details[member] = params[member]
+    if pipeline is not None:
+        details["sourcePipelineName"] = pipeline.name
+        details["sourcePipelineArn"] = pipeline.arn
+
+    version_arn = backend.arn("image", recipe.name_slug, str(recipe.version))
+    build = backend.next_build(version_arn)
+    platform = recipe_view.get("platform", "Linux")
+    amis, containers = _distribution_targets(
+        backend, details.get("distributionConfiguration"), recipe_view.get("description")
+    )
+    if is_container:
+        own = (recipe_view.get("targetRepository") or {}).get("repositoryName")
+        if own and not any(region == backend.region for region, _ in containers):
+            containers.insert(0, (backend.region, own))
+    control = backend.registry.builds
+    image = Image(
+        arn=f"{version_arn}/{build}",
+        name=recipe.name,
+        owner=backend.account_id,
+        date_created=backend.now(),
+        tags=dict(tags if tags is not None else params.get("tags") or {}),
+        resource_type="image",
+        name_slug=recipe.name_slug,
+        region=backend.region,
+        partition=backend.partition,
+        account=backend.account_id,
+        version=recipe.version,
+        build=build,
+        image_type="DOCKER" if is_container else "AMI",
+        platform=platform,
+        os_version=_parent_os(backend, recipe_view, platform),
+        path=build_path(tests=bool(tests["imageTestsEnabled"])),
+        entered_at=backend.now(),
+        fault=control.fault_for_new_build(),
+        build_type=build_type,
+        recipe_arn=recipe.arn,
+        pipeline_arn=pipeline.arn if pipeline is not None else None,
+        details=details,
+        output_resources={"containers": []} if is_container else {"amis": []},
+        ami_targets=amis,
+        container_targets=containers,
+        packages=_default_packages(platform),
+    )
+    backend.add(image)
+    for hook in TRANSITION_HOOKS:
+        hook(backend, image, "", image.status)
+    _after_start(backend, image)
+    return image
+
+
+def _parent_os(backend: Backend, recipe_view: dict[str, Any], platform: str) -> str:
+    parent = str(recipe_view.get("parentImage", ""))
+    parsed = parse_arn(parent)
+    if parsed is not None:
+        own = resolve(backend, parent, Image)
+        if own is not None and own.os_version:
+            return own.os_version
+        return os_version_from_name(parsed.name, platform)
+    return os_version_from_name(parent, platform)
+
+
+def _default_packages(platform: str) -> list[dict[str, str]]:
+    if platform == "Windows":
+        return [{"packageName": "AWS CLI v2", "packageVersion": "2.17.0"}]
+    return [
+        {"packageName": "bash", "packageVersion": "5.2.15-1.amzn2023.0.2"},
+        {"packageName": "openssl", "packageVersion": "3.0.8-1.amzn2023.0.14"},
+        {"packageName": "python3", "packageVersion": "3.9.16-1.amzn2023.0.9"},
+    ]
+
+
+# -- handlers -------------------------------------------------------------------------
+
+
+def _image_at(backend: Backend, arn: str, parameter: str = "imageBuildVersionArn") -> Image:
+    image = resolve(backend, arn, Image, parameter)
+    if image is None:
+        raise not_found(arn)
+    return image
+
+
+def _build_arn_only(arn: str, parameter: str) -> None:
+    parsed = parse_arn(arn)
+    if parsed is None or parsed.build is None:
+        raise invalid_value(parameter, f"'{parameter}' must be an image build version ARN.")
+
+
+@handles("CreateImage")
+def create_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    image = start_build(backend, params)
+    return {
+        "imageBuildVersionArn": image.arn,
+        "latestVersionReferences": image.latest_version_references(),
+    }
+
+
+@handles("GetImage")
+def get_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    image = _image_at(backend, params["imageBuildVersionArn"])
+    shown = _shown(backend, [image], lambda i: i.view("Image"))[0]
+    return {"image": shown, "latestVersionReferences": image.latest_version_references()}
+
+
+def version_matcher(parameter: str = "filters") -> Matcher[Versioned]:
+    """The ``version`` filter: exact versions or right-aligned wildcards, no builds."""
+
+    def match(item: Versioned, values: list[str]) -> bool:
+        for value in values:
+            if "/" in value:
+                continue  # a build number never matches (aws-cli#7853)
+            if parse_selector(value, parameter).matches(item.version):
+                return True
+        return False
+
+    return match
+
+
+def _image_matchers() -> dict[str, Matcher[Any]]:
+    return {
+        "name": field_equals(lambda i: i.name),
+        "osVersion": field_equals(lambda i: i.os_version),
+        "platform": field_equals(lambda i: i.platform),
+        "type": field_equals(lambda i: i.image_type),
+        "version": version_matcher(),
+    }
+
+
+@handles("ListImages")
+def list_images(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    by_name = bool(params.get("byName"))
+    if by_name and any(f.get("name") == "version" for f in params.get("filters") or []):
+        raise InvalidParameterCombination(
+            "The value supplied for parameter 'filters' is not valid. You cannot list Images "
+            "by name and filter by version in the same request."
+        )
+    candidates = [
+        image
+        for image in owned(backend, Image, params.get("owner"))
+        if params.get("includeDeprecated") or image.status != "DEPRECATED"
+    ]
+    return list_page(
+        "ListImages",
+        latest_builds(candidates, by_name=by_name),
+        params,
+        matchers=_image_matchers(),
+        sort_key=version_sort_key,
+        view=Image.version_view,
+        result_key="imageVersionList",
+    )
+
+
+def _summaries(
+    backend: Backend, operation: str, images: list[Image], params: dict[str, Any]
+) -> dict[str, Any]:
+    result = list_page(
+        operation,
+        images,
+        params,
+        matchers=_image_matchers(),
+        sort_key=build_sort_key,
+        view=lambda i: i,  # rendered below, as observers
+        result_key="imageSummaryList",
+    )
+    result["imageSummaryList"] = _shown(
+        backend, result["imageSummaryList"], lambda i: i.view("ImageSummary")
+    )
+    return result
+
+
+@handles("ListImageBuildVersions")
+def list_image_build_versions(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    arn = params.get("imageVersionArn")
+    if arn is None:
+        raise invalid_value("imageVersionArn", "'imageVersionArn' is required.")
+    parsed = parse_arn(arn)
+    if parsed is None or parsed.version is None or parsed.build is not None:
+        raise invalid_value("imageVersionArn", "'imageVersionArn' must be an image version ARN.")
+    selector = parse_selector(parsed.version, "imageVersionArn")
+    home = backend
+    if parsed.account != backend.account_id:
+        home = backend.registry.get(parsed.account, parsed.region)
+    images = [
+        image
+        for image in home.of_kind(Image)
+        if image.name_slug == parsed.name and selector.matches(image.version)
+    ]
+    return _summaries(backend, "ListImageBuildVersions", images, params)
+
+
+@handles("DeleteImage")
+def delete_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    arn = params["imageBuildVersionArn"]
+    _build_arn_only(arn, "imageBuildVersionArn")
+    image = backend.find(arn)
+    if not isinstance(image, Image):
+        raise not_found(arn)
+    if not image.is_finished:
+        raise ResourceDependency(
+            f"Resource dependency error: The resource ARN '{arn}' has other resources "
+            "depended on it."
+        )
+    backend.remove(image)
+    return {"imageBuildVersionArn": arn}
+
+
+@handles("CancelImageCreation")
+def cancel_image_creation(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    arn = params["imageBuildVersionArn"]
+    _build_arn_only(arn, "imageBuildVersionArn")
+    image = backend.find(arn)
+    if not isinstance(image, Image):
+        raise not_found(arn)
+    if image.is_finished:
+        raise InvalidParameterValue(
+            f"The image '{arn}' is in a terminal state ({image.status}) and cannot be cancelled."
+        )
+    cancel(backend, image)
+    return {"imageBuildVersionArn": arn}
+
+
+@handles("RetryImage")
+def retry_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    arn = params["imageBuildVersionArn"]
+    _build_arn_only(arn, "imageBuildVersionArn")
+    image = backend.find(arn)
+    if not isinstance(image, Image):
+        raise not_found(arn)
+    if image.status in IN_PROGRESS:
+        raise ResourceInUse(f"The image '{arn}' is still being built ({image.status}).")
+    if image.status not in ("FAILED", "CANCELLED"):
+        raise InvalidRequest(
+            f"The image '{arn}' is {image.status}; only FAILED or CANCELLED images can be retried."
+        )
+    # The build resumes in place, from the status where it stopped.
+    image.retried = True
+    _enter(backend, image, image.stopped_at or image.path[0])
+    image.stopped_at = None
+    _after_start(backend, image)
+    return {"imageBuildVersionArn": arn}
+
+
+@handles("ListImagePackages")
+def list_image_packages(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    arn = params["imageBuildVersionArn"]
+    image = backend.find(arn)
+    if not isinstance(image, Image):
+        raise not_found(arn)
+    packages = image.packages if image.status in ("AVAILABLE", *LIFECYCLE_STATUSES) else []
+    from .pagination import paginate
+
+    page, token = paginate(
+        "ListImagePackages",
+        packages,
+        lambda p: (p["packageName"], p["packageVersion"]),
+        params,
+    )
+    result: dict[str, Any] = {"imagePackageList": page}
+    if token:
+        result["nextToken"] = token
+    return result
+
+
+def _imported(
+    backend: Backend,
+    params: dict[str, Any],
+    *,
+    build_type: str,
+    kind: str = "import",
+    image_source: str = "IMPORTED",
+    extra: dict[str, Any] | None = None,
+) -> Image:
+    version = parse_version(params["semanticVersion"])
+    name = params["name"]
+    version_arn = backend.arn("image", slug(name), str(version))
+    build = backend.next_build(version_arn)
+    platform = params.get("platform", "Linux")
+    details = {k: params[k] for k in ("loggingConfiguration", "executionRole") if k in params}
+    details.update(extra or {})
+    image = Image(
+        arn=f"{version_arn}/{build}",
+        name=name,
+        owner=backend.account_id,
+        date_created=backend.now(),
+        tags=dict(params.get("tags") or {}),
+        resource_type="image",
+        name_slug=slug(name),
+        region=backend.region,
+        partition=backend.partition,
+        account=backend.account_id,
+        version=version,
+        build=build,
+        platform=platform,
+        os_version=params.get("osVersion") or os_version_from_name(name, platform),
+        path=build_path(tests=False, kind=kind),
+        entered_at=backend.now(),
+        fault=backend.registry.builds.fault_for_new_build(),
+        build_type=build_type,
+        image_source=image_source,
+        details=details,
+        output_resources={"amis": []},
+        ami_targets=[(backend.region, backend.account_id, None, params.get("description"))],
+        packages=_default_packages(platform),
+    )
+    backend.add(image)
+    for hook in TRANSITION_HOOKS:
+        hook(backend, image, "", image.status)
+    _after_start(backend, image)
+    return image
+
+
+@handles("ImportVmImage")
+def import_vm_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    image = _imported(backend, params, build_type="IMPORT")
+    return {"imageArn": image.arn}
+
+
+@handles("ImportDiskImage")
+def import_disk_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    infrastructure = _configuration(
+        backend,
+        params["infrastructureConfigurationArn"],
+        "InfrastructureConfiguration",
+        "infrastructureConfigurationArn",
+    )
+    extra = {"infrastructureConfiguration": infrastructure.view("InfrastructureConfiguration")}
+    image = _imported(backend, params, build_type="IMPORT_ISO", extra=extra)
+    return {"imageBuildVersionArn": image.arn}
+
+
+@handles("DistributeImage")
+def distribute_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    source = params["sourceImage"]
+    distribution = _configuration(
+        backend,
+        params["distributionConfigurationArn"],
+        "DistributionConfiguration",
+        "distributionConfigurationArn",
+    )
+    parsed = parse_arn(source)
+    if parsed is not None:
+        origin = resolve(backend, source, Image, "sourceImage")
+        if origin is None:
+            raise not_found(source)
+        name, version, platform = origin.name, origin.version, origin.platform
+    else:
+        # An AMI id: the new image is named after it, at 1.0.0.
+        name, version, platform = f"{source}", SemanticVersion(1, 0, 0), "Linux"
+    image = _imported(
+        backend,
+        {
+            "name": name,
+            "semanticVersion": str(version),
+            "platform": platform,
+            "tags": params.get("tags"),
+            "executionRole": params["executionRole"],
+            **(
+                {"loggingConfiguration": params["loggingConfiguration"]}
+                if "loggingConfiguration" in params
+                else {}
+            ),
+        },
+        build_type="USER_INITIATED",
+        kind="distribute",
+        image_source="CUSTOM",
+        extra={"distributionConfiguration": distribution.view("DistributionConfiguration")},
+    )
+    image.ami_targets, image.container_targets = _distribution_targets(
+        backend, image.details["distributionConfiguration"], None
+    )
+    return {"imageBuildVersionArn": image.arn}
+
+
+def plan_fault(backend: Backend, arn: str, fault: BuildFault) -> Image:
+    """Attach a fault to an existing build (the controller's fail/hang by ARN)."""
+    image = backend.find(arn)
+    if not isinstance(image, Image):
+        raise KeyError(f"no image build {arn}")
+    if fault.at not in image.path:
+        raise ValueError(f"{arn} does not pass through {fault.at}; its path is {image.path}")
+    image.fault = fault
+    return image

@@ -59,9 +59,7 @@ def _settings(params: dict[str, Any]) -> dict[str, Any]:
 
 
 @handles("CreateInfrastructureConfiguration")
-def create_infrastructure_configuration(
-    backend: Backend, params: dict[str, Any]
-) -> dict[str, Any]:
+def create_infrastructure_configuration(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     config = InfrastructureConfiguration(
         arn=backend.arn("infrastructure-configuration", slug(params["name"])),
         name=params["name"],
@@ -85,9 +83,7 @@ def get_infrastructure_configuration(backend: Backend, params: dict[str, Any]) -
 
 
 @handles("UpdateInfrastructureConfiguration")
-def update_infrastructure_configuration(
-    backend: Backend, params: dict[str, Any]
-) -> dict[str, Any]:
+def update_infrastructure_configuration(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["infrastructureConfigurationArn"]
     config = backend.get(arn, InfrastructureConfiguration, "infrastructureConfigurationArn")
     # A full replacement: what the request leaves out is cleared, tags stay.
@@ -97,18 +93,14 @@ def update_infrastructure_configuration(
 
 
 @handles("DeleteInfrastructureConfiguration")
-def delete_infrastructure_configuration(
-    backend: Backend, params: dict[str, Any]
-) -> dict[str, Any]:
+def delete_infrastructure_configuration(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["infrastructureConfigurationArn"]
     backend.remove(backend.get(arn, InfrastructureConfiguration, "infrastructureConfigurationArn"))
     return {"infrastructureConfigurationArn": arn}
 
 
 @handles("ListInfrastructureConfigurations")
-def list_infrastructure_configurations(
-    backend: Backend, params: dict[str, Any]
-) -> dict[str, Any]:
+def list_infrastructure_configurations(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     return list_page(
         "ListInfrastructureConfigurations",
         backend.of_kind(InfrastructureConfiguration),

@@ -1,5 +1,104 @@
-"""Placeholder: filled in by the progression work."""
+"""The image state machine: one declared table, and how fast images move through it.
+
+A build walks ``PENDING → CREATING → BUILDING → TESTING → DISTRIBUTING →
+INTEGRATING → AVAILABLE`` (TESTING only when image tests are on) and ends in
+AVAILABLE, FAILED or CANCELLED. DEPRECATED, DISABLED and DELETED come later,
+from lifecycle actions. How fast a build moves is the test's choice:
+
+* ``observe`` (default): one status per observation of the image (a GetImage,
+  or a List that shows its state), so a polling loop sees every status once
+  and finishes without sleeping;
+* ``immediate``: a build is finished when it is created;
+* ``manual``: a build moves only when the controller's ``advance`` says so;
+* ``wall-clock``: each status lasts ``seconds_per_status`` of the mock's clock.
+
+Faults are planned per build: fail at a status with a reason, or hang at a
+status until advanced.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "BUILD_PATH",
+    "IN_PROGRESS",
+    "LIFECYCLE_STATUSES",
+    "MODES",
+    "TERMINAL",
+    "BuildControl",
+    "BuildFault",
+    "Mode",
+    "build_path",
+]
+
+Mode = Literal["observe", "immediate", "manual", "wall-clock"]
+MODES: tuple[Mode, ...] = ("observe", "immediate", "manual", "wall-clock")
+
+BUILD_PATH = (
+    "PENDING",
+    "CREATING",
+    "BUILDING",
+    "TESTING",
+    "DISTRIBUTING",
+    "INTEGRATING",
+    "AVAILABLE",
+)
+IN_PROGRESS = frozenset(BUILD_PATH[:-1])
+TERMINAL = frozenset({"AVAILABLE", "FAILED", "CANCELLED"})
+LIFECYCLE_STATUSES = frozenset({"DEPRECATED", "DISABLED", "DELETED"})
+
+
+def build_path(*, tests: bool, kind: str = "build") -> tuple[str, ...]:
+    """The statuses a new image goes through, in order, ending in AVAILABLE.
+
+    ``kind`` is ``build`` (recipes), ``import`` (ImportVmImage/ImportDiskImage:
+    no build or test stage) or ``distribute`` (DistributeImage: distribution only).
+    """
+    if kind == "import":
+        return ("PENDING", "CREATING", "INTEGRATING", "AVAILABLE")
+    if kind == "distribute":
+        return ("PENDING", "DISTRIBUTING", "INTEGRATING", "AVAILABLE")
+    return tuple(s for s in BUILD_PATH if tests or s != "TESTING")
+
+
+@dataclass
+class BuildFault:
+    """What goes wrong with a build: it fails, or hangs, on reaching ``at``."""
+
+    at: str
+    reason: str = "An internal error has occurred."
+    hang: bool = False
+
+
+@dataclass
+class BuildControl:
+    """Progression settings and planned faults, shared by every backend of a mock."""
+
+    mode: Mode = "observe"
+    seconds_per_status: float = 1.0
+    # Faults for the next builds to start, consumed in order.
+    upcoming: list[BuildFault] = field(default_factory=list)
+    # Faults planned for builds that already exist, by image build ARN.
+    planned: dict[str, BuildFault] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fault_for_new_build(self) -> BuildFault | None:
+        with self.lock:
+            return self.upcoming.pop(0) if self.upcoming else None
+
+    def reset(self) -> None:
+        with self.lock:
+            self.mode = "observe"
+            self.seconds_per_status = 1.0
+            self.upcoming.clear()
+            self.planned.clear()
+
+    def due_steps(self, entered: dt.datetime, now: dt.datetime) -> int:
+        """How many statuses a wall-clock build has moved on since it entered its current one."""
+        if self.seconds_per_status <= 0:
+            return 1 << 30
+        return int((now - entered).total_seconds() // self.seconds_per_status)

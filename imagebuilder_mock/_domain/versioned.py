@@ -125,7 +125,8 @@ def resolve(backend: Backend, arn: str, kind: type[V], parameter: str = "arn") -
     best: V | None = None
     for resource in _candidates(backend, parsed, kind):
         if selector.matches(resource.version) and (
-            best is None or (resource.version, resource.build or 0) > (best.version, best.build or 0)
+            best is None
+            or (resource.version, resource.build or 0) > (best.version, best.build or 0)
         ):
             best = resource
     return best

@@ -1,5 +1,253 @@
-"""Placeholder: filled in by the workflows work."""
+"""Workflows: versioned YAML documents of the steps an image build, test or distribution runs.
+
+ARNs carry the stage: ``workflow/<build|test|distribution>/<slug>/X.Y.Z/N``.
+Builds follow the component rules: the same name and version again makes the
+next build unless nothing differs from the latest one.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from dataclasses import dataclass, field
+from typing import Any
+
+from .._errors import invalid_value, not_found
+from .arns import parse_arn, slug
+from .backend import Backend
+from .components import (
+    builds_of,
+    check_exactly_one_source,
+    check_s3_uri,
+    is_visible,
+    match_version,
+    new_build,
+    newest_first,
+    owner_field,
+    version_filter,
+)
+from .documents import WorkflowStep, parse_workflow_document
+from .filters import Matcher, field_equals
+from .listing import list_page
+from .operations import check_dry_run, handles
+from .versioned import Versioned, latest_builds, owned, register_kind, resolve, version_sort_key
+from .versions import SemanticVersion, parse_selector, parse_version
+
+__all__ = ["Workflow", "find_workflow", "workflow_from_fields", "workflow_resource_type"]
+
+
+def workflow_resource_type(workflow_type: str) -> str:
+    """The ARN resource type of a stage: ``workflow/build`` for BUILD."""
+    return f"workflow/{workflow_type.lower()}"
+
+
+@register_kind
+@dataclass(eq=False)
+class Workflow(Versioned):
+    """One build version of a workflow."""
+
+    kind = "Workflow"
+
+    workflow_type: str = "BUILD"
+    # WorkflowParameterDetail dicts: name, type, defaultValue (list of str), description.
+    parameters: list[dict[str, Any]] = field(default_factory=list)
+    steps: list[WorkflowStep] = field(default_factory=list)
+    document: dict[str, Any] = field(default_factory=dict)
+    data: str = ""
+    description: str | None = None
+    change_description: str | None = None
+    kms_key_id: str | None = None
+    # The only modeled state is DEPRECATED; an active workflow shows no state.
+    status: str | None = None
+    status_reason: str | None = None
+    content: tuple[Any, ...] = ()
+
+    def fields(self) -> dict[str, Any]:
+        values = super().fields()
+        state: dict[str, Any] | None = None
+        if self.status is not None:
+            state = {"status": self.status}
+            if self.status_reason:
+                state["reason"] = self.status_reason
+        values.update(
+            {
+                "version": str(self.version),
+                "description": self.description,
+                "changeDescription": self.change_description,
+                "type": self.workflow_type,
+                "state": state,
+                "parameters": [dict(p) for p in self.parameters] or None,
+                "data": self.data,
+                "kmsKeyId": self.kms_key_id,
+            }
+        )
+        return values
+
+    def view(self, shape_name: str) -> dict[str, Any]:
+        values = super().view(shape_name)
+        # ListWorkflows shows one entry per version, named by the version ARN.
+        if shape_name == "WorkflowVersion":
+            values["arn"] = self.version_arn
+        return values
+
+
+def find_workflow(backend: Backend, arn: str, parameter: str = "arn") -> Workflow | None:
+    """The workflow build an ARN (build, version or wildcard) picks for the caller, or None.
+
+    A wildcard that is not right-aligned raises InvalidParameterValueException on
+    ``parameter``.
+    """
+    parsed = parse_arn(arn)
+    if parsed is None or not parsed.resource_type.startswith("workflow/"):
+        return None
+    if parsed.version is not None and parsed.build is None:
+        parse_selector(parsed.version, parameter)
+    found = resolve(backend, arn, Workflow, parameter)
+    if found is not None and is_visible(backend, found):
+        return found
+    return None
+
+
+_CONTENT_MEMBERS = ("data", "uri", "description", "changeDescription", "kmsKeyId")
+
+
+@handles("CreateWorkflow")
+def create_workflow(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    check_exactly_one_source(params)
+    workflow_type = params["type"]
+    if "uri" in params:
+        # No S3 here: a workflow from S3 runs the default steps of its stage.
+        check_s3_uri(params["uri"])
+        from .catalog import default_workflow_data
+
+        data = default_workflow_data(workflow_type)
+    else:
+        data = params["data"]
+    version = parse_version(params["semanticVersion"])
+    parsed = parse_workflow_document(data)
+    check_dry_run(params)
+    name_slug = slug(params["name"])
+    resource_type = workflow_resource_type(workflow_type)
+    content = tuple(params.get(k) for k in _CONTENT_MEMBERS)
+    version_arn = backend.arn(resource_type, name_slug, str(version))
+    build = new_build(backend, Workflow, version_arn, lambda w: w.content, content)
+    workflow = Workflow(
+        arn=backend.arn(resource_type, name_slug, str(version), build),
+        name=params["name"],
+        owner=backend.account_id,
+        date_created=backend.now(),
+        tags=dict(params.get("tags") or {}),
+        resource_type=resource_type,
+        name_slug=name_slug,
+        region=backend.region,
+        partition=backend.partition,
+        account=backend.account_id,
+        version=version,
+        build=build,
+        workflow_type=workflow_type,
+        parameters=parsed.parameters,
+        steps=parsed.steps,
+        document=parsed.document,
+        data=data,
+        description=params.get("description"),
+        change_description=params.get("changeDescription"),
+        kms_key_id=params.get("kmsKeyId"),
+        content=content,
+    )
+    backend.add(workflow)
+    return {
+        "workflowBuildVersionArn": workflow.arn,
+        "latestVersionReferences": workflow.latest_version_references(),
+    }
+
+
+@handles("GetWorkflow")
+def get_workflow(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    arn = params["workflowBuildVersionArn"]
+    workflow = find_workflow(backend, arn, "workflowBuildVersionArn")
+    if workflow is None:
+        raise not_found(arn)
+    return {
+        "workflow": workflow.view("Workflow"),
+        "latestVersionReferences": workflow.latest_version_references(),
+    }
+
+
+@handles("DeleteWorkflow")
+def delete_workflow(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    arn = params["workflowBuildVersionArn"]
+    backend.remove(backend.get(arn, Workflow, "workflowBuildVersionArn"))
+    return {"workflowBuildVersionArn": arn}
+
+
+_MATCHERS: dict[str, Matcher[Workflow]] = {
+    "description": field_equals(lambda w: w.description),
+    "name": field_equals(lambda w: w.name),
+    "type": field_equals(lambda w: w.workflow_type),
+    "version": match_version,
+}
+
+
+@handles("ListWorkflows")
+def list_workflows(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    owner = params.get("owner")
+    if owner in ("Shared", "ThirdParty"):
+        raise invalid_value("owner", f"The owner '{owner}' is not supported for workflows.")
+    by_name = bool(params.get("byName"))
+    version_filter(params.get("filters"), by_name, "Workflows")
+    return list_page(
+        "ListWorkflows",
+        latest_builds(owned(backend, Workflow, owner), by_name=by_name),
+        params,
+        matchers=_MATCHERS,
+        sort_key=lambda w: (*version_sort_key(w), w.resource_type),
+        view="WorkflowVersion",
+        result_key="workflowVersionList",
+    )
+
+
+@handles("ListWorkflowBuildVersions")
+def list_workflow_build_versions(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    return list_page(
+        "ListWorkflowBuildVersions",
+        builds_of(backend, params.get("workflowVersionArn"), Workflow, "workflowVersionArn"),
+        params,
+        matchers={},
+        sort_key=newest_first,
+        view="WorkflowSummary",
+        result_key="workflowSummaryList",
+    )
+
+
+def workflow_from_fields(
+    backend: Backend,
+    *,
+    name: str,
+    version: SemanticVersion,
+    build: int,
+    account: str,
+    workflow_type: str,
+    data: str,
+    **attributes: Any,
+) -> Workflow:
+    """A workflow record at a given ARN (the catalog builds its entries with this)."""
+    parsed = parse_workflow_document(data)
+    name_slug = slug(name)
+    resource_type = workflow_resource_type(workflow_type)
+    return Workflow(
+        arn=backend.arn(resource_type, name_slug, str(version), build, account=account),
+        name=name,
+        owner=owner_field(account),
+        date_created=attributes.pop("date_created", backend.now()),
+        resource_type=resource_type,
+        name_slug=name_slug,
+        region=backend.region,
+        partition=backend.partition,
+        account=account,
+        version=version,
+        build=build,
+        workflow_type=workflow_type,
+        parameters=parsed.parameters,
+        steps=parsed.steps,
+        document=parsed.document,
+        data=data,
+        **attributes,
+    )

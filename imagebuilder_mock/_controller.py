@@ -1,0 +1,127 @@
+"""Controller verbs for what runs: image progression, build faults and the clock.
+
+Mixed into ``ImageBuilderMock``; everything here acts on the process-wide
+state of the active mock, under the lock of the backend concerned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from ._domain.arns import parse_arn
+from ._domain.progression import MODES, BuildFault, Mode
+
+if TYPE_CHECKING:
+    from ._domain.images import Image
+    from ._service import Service
+
+__all__ = ["BuildController"]
+
+
+class BuildController:
+    """How image builds move, fail and hang, and what time it is."""
+
+    @property
+    def service(self) -> Service:  # provided by ImageBuilderMock
+        raise NotImplementedError
+
+    # -- progression ---------------------------------------------------------------------
+
+    @property
+    def progression(self) -> Mode:
+        """``observe`` (default), ``immediate``, ``manual`` or ``wall-clock``."""
+        return self.service.registry.builds.mode
+
+    def set_progression(self, mode: Mode, *, seconds_per_status: float | None = None) -> None:
+        """Choose how builds move on; ``seconds_per_status`` applies to ``wall-clock``."""
+        if mode not in MODES:
+            raise ValueError(f"progression must be one of {', '.join(MODES)}, not {mode!r}")
+        control = self.service.registry.builds
+        control.mode = mode
+        if seconds_per_status is not None:
+            control.seconds_per_status = seconds_per_status
+
+    def advance(self, image_arn: str, to: str | None = None, *, reason: str | None = None) -> str:
+        """Move a build one status on, or until it reaches ``to``; returns its status.
+
+        Releases a hang or a step waiting for an action. ``to="FAILED"`` or
+        ``"CANCELLED"`` ends the build there with ``reason``.
+        """
+        from ._domain import images
+
+        backend, image = self._image(image_arn)
+        with backend.lock:
+            images.advance(backend, image, to, reason)
+            return image.status
+
+    def finish_builds(self) -> None:
+        """Run every build in progress, in every account and region, as far as it goes."""
+        from ._domain import images
+
+        for backend in self.service.registry.existing():
+            with backend.lock:
+                for image in list(backend.of_kind(images.Image)):
+                    while not image.is_finished and images._step(backend, image):
+                        pass
+
+    def fail_build(
+        self,
+        image_arn: str | None = None,
+        *,
+        at: str = "BUILDING",
+        reason: str = "An internal error has occurred.",
+        count: int = 1,
+    ) -> None:
+        """Make a build fail when it reaches status ``at``.
+
+        With ``image_arn``, that build; without, the next ``count`` builds to start.
+        """
+        self._plan(image_arn, BuildFault(at=at, reason=reason), count)
+
+    def hang_build(self, image_arn: str | None = None, *, at: str = "BUILDING", count: int = 1) -> None:
+        """Make a build stop at status ``at`` until ``advance`` moves it on."""
+        self._plan(image_arn, BuildFault(at=at, hang=True), count)
+
+    def _plan(self, image_arn: str | None, fault: BuildFault, count: int) -> None:
+        from ._domain import images
+
+        if image_arn is None:
+            control = self.service.registry.builds
+            with control.lock:
+                control.upcoming.extend(
+                    BuildFault(fault.at, fault.reason, fault.hang) for _ in range(count)
+                )
+            return
+        backend, _ = self._image(image_arn)
+        with backend.lock:
+            images.plan_fault(backend, image_arn, fault)
+
+    def _image(self, image_arn: str) -> tuple[Any, Image]:
+        from ._domain import images
+
+        parsed = parse_arn(image_arn)
+        if parsed is None:
+            raise ValueError(f"not an image ARN: {image_arn}")
+        backend = self.service.registry.get(parsed.account, parsed.region)
+        image = backend.find(image_arn)
+        if not isinstance(image, images.Image):
+            raise KeyError(f"no image build {image_arn} in {parsed.account}/{parsed.region}")
+        return backend, image
+
+    # -- clock ---------------------------------------------------------------------------
+
+    def now(self) -> dt.datetime:
+        """The mock's clock: real time unless frozen by ``set_time``."""
+        return self.service.now()
+
+    def set_time(self, moment: dt.datetime | None) -> None:
+        """Freeze the mock's clock at ``moment`` (naive means UTC); None unfreezes it."""
+        if moment is not None and moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.timezone.utc)
+        self.service.frozen_time = moment
+
+    def tick(self, seconds: float) -> dt.datetime:
+        """Move the frozen clock on (freezing it now if it runs)."""
+        self.service.frozen_time = self.service.now() + dt.timedelta(seconds=seconds)
+        return self.service.frozen_time

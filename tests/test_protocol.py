@@ -1,0 +1,370 @@
+"""The protocol core: model validation, errors, pagination, filters, idempotency."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from imagebuilder_mock import ImageBuilderMock
+from imagebuilder_mock._domain import operations
+from imagebuilder_mock._protocol.model import service_model
+
+LIST = "ListInfrastructureConfigurations"
+SUMMARIES = "infrastructureConfigurationSummaryList"
+
+
+def _error(caught: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
+    error = caught.value.response["Error"]
+    return error["Code"], error["Message"]
+
+
+def _limit(shape: str, key: str) -> int:
+    value: int = service_model().shape_for(shape).metadata[key]
+    return value
+
+
+def _create(client: Any, name: str, **extra: Any) -> str:
+    arn: str = client.create_infrastructure_configuration(
+        name=name, instanceProfileName="p", **extra
+    )["infrastructureConfigurationArn"]
+    return arn
+
+
+def _names(page: dict[str, Any]) -> list[str]:
+    return [summary["name"] for summary in page[SUMMARIES]]
+
+
+# -- validation of what botocore does not check ----------------------------------------
+
+
+def _invalid(parameter: str, rule: str) -> tuple[str, str]:
+    return (
+        "InvalidParameterValueException",
+        f"The value supplied for parameter '{parameter}' is not valid. '{parameter}' {rule}",
+    )
+
+
+def test_max_length(imagebuilder_client: Any) -> None:
+    limit = _limit("NonEmptyString", "max")
+    with pytest.raises(ClientError) as caught:
+        _create(imagebuilder_client, "long", description="d" * (limit + 1))
+    assert _error(caught) == _invalid(
+        "description", f"must have length less than or equal to {limit}."
+    )
+
+
+def test_pattern(imagebuilder_client: Any) -> None:
+    pattern = service_model().shape_for("ResourceName").metadata["pattern"]
+    with pytest.raises(ClientError) as caught:
+        _create(imagebuilder_client, "has.dot")
+    assert _error(caught) == _invalid("name", f"must match pattern {pattern}")
+
+
+def test_enum_in_a_nested_structure(imagebuilder_client: Any) -> None:
+    allowed = service_model().shape_for("TenancyType").enum
+    with pytest.raises(ClientError) as caught:
+        _create(imagebuilder_client, "tenancy", placement={"tenancy": "shared"})
+    assert _error(caught) == _invalid(
+        "placement.tenancy", f"must be one of: {', '.join(allowed)}."
+    )
+
+
+def test_numeric_range(imagebuilder_client: Any) -> None:
+    limit = _limit("HttpPutResponseHopLimit", "max")
+    with pytest.raises(ClientError) as caught:
+        _create(
+            imagebuilder_client,
+            "hops",
+            instanceMetadataOptions={"httpPutResponseHopLimit": limit + 1},
+        )
+    assert _error(caught) == _invalid(
+        "instanceMetadataOptions.httpPutResponseHopLimit",
+        f"must be less than or equal to {limit}.",
+    )
+
+
+def test_map_size(imagebuilder_client: Any) -> None:
+    limit = _limit("ResourceTagMap", "max")
+    with pytest.raises(ClientError) as caught:
+        _create(
+            imagebuilder_client, "tags", resourceTags={f"k{i}": "v" for i in range(limit + 1)}
+        )
+    assert _error(caught) == _invalid("resourceTags", f"must contain at most {limit} items.")
+
+
+def test_list_size(imagebuilder_client: Any) -> None:
+    limit = _limit("FilterList", "max")
+    filters = [{"name": "name", "values": ["x"]}] * (limit + 1)
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.list_infrastructure_configurations(filters=filters)
+    assert _error(caught) == _invalid("filters", f"must contain at most {limit} items.")
+
+
+def test_a_rejected_request_creates_nothing(imagebuilder_client: Any) -> None:
+    with pytest.raises(ClientError):
+        _create(imagebuilder_client, "bad.name")
+    assert imagebuilder_client.list_infrastructure_configurations()[SUMMARIES] == []
+
+
+def _unvalidated_client() -> Any:
+    # botocore checks required members itself; switching that off lets the
+    # request reach the mock, as it would reach AWS from a client that does not check.
+    return boto3.client(
+        "imagebuilder", region_name="us-east-1", config=Config(parameter_validation=False)
+    )
+
+
+def test_missing_required_member(imagebuilder_mock: ImageBuilderMock) -> None:
+    client = _unvalidated_client()
+    with pytest.raises(ClientError) as caught:
+        client.create_infrastructure_configuration(name="no-profile")
+    assert _error(caught) == _invalid("instanceProfileName", "is required.")
+
+
+def _rewrite_body(client: Any, operation: str, **members: Any) -> None:
+    """Change the JSON body after botocore built it, as a client that does not check would."""
+
+    def rewrite(request: Any, **kwargs: Any) -> None:
+        body = json.loads(request.data)
+        body.update(members)
+        request.data = json.dumps(body).encode()
+
+    client.meta.events.register(f"before-sign.imagebuilder.{operation}", rewrite)
+
+
+def test_wrong_type(imagebuilder_client: Any) -> None:
+    _rewrite_body(imagebuilder_client, "CreateInfrastructureConfiguration", instanceTypes="m5")
+    with pytest.raises(ClientError) as caught:
+        _create(imagebuilder_client, "typed")
+    assert _error(caught) == _invalid("instanceTypes", "must be a list, not str.")
+
+
+def test_unknown_json_members_are_ignored(
+    imagebuilder_client: Any, imagebuilder_mock: ImageBuilderMock
+) -> None:
+    _rewrite_body(imagebuilder_client, "CreateInfrastructureConfiguration", notInTheModel="x")
+    _create(imagebuilder_client, "extra")
+    assert "notInTheModel" not in imagebuilder_mock.calls[-1].params
+    assert imagebuilder_mock.calls[-1].params["name"] == "extra"
+
+
+def test_tag_operations_answer_invalid_parameter(imagebuilder_client: Any) -> None:
+    arn = _create(imagebuilder_client, "tagged")
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.tag_resource(resourceArn=arn, tags={"k": "v" * 1000})
+    code, message = _error(caught)
+    assert code == "InvalidParameterException"
+    assert message.startswith("The value supplied for parameter 'tags.k' is not valid.")
+
+
+# -- defects surface as the service's 500 ----------------------------------------------
+
+
+def test_handler_defect_is_a_service_exception(
+    imagebuilder_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
+        raise KeyError("placement")
+
+    monkeypatch.setitem(operations.HANDLERS, LIST, broken)
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.list_infrastructure_configurations()
+    assert _error(caught) == ("ServiceException", "KeyError: 'placement'")
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+
+
+def test_operation_without_handler_is_an_invalid_request(
+    imagebuilder_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delitem(operations.HANDLERS, LIST)
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.list_infrastructure_configurations()
+    assert _error(caught) == (
+        "InvalidRequestException",
+        f"The operation '{LIST}' is not supported by imagebuilder-mock.",
+    )
+
+
+# -- pagination --------------------------------------------------------------------------
+
+
+def test_max_results_bounds_come_from_the_model(imagebuilder_client: Any) -> None:
+    low = _limit("RestrictedInteger", "min")
+    high = _limit("RestrictedInteger", "max")
+    imagebuilder_client.list_infrastructure_configurations(maxResults=high)
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.list_infrastructure_configurations(maxResults=high + 1)
+    assert _error(caught) == _invalid("maxResults", f"must be less than or equal to {high}.")
+    client = _unvalidated_client()
+    with pytest.raises(ClientError) as caught:
+        client.list_infrastructure_configurations(maxResults=low - 1)
+    assert _error(caught) == _invalid("maxResults", f"must be greater than or equal to {low}.")
+
+
+def test_default_page_is_25_and_the_last_page_has_no_token(imagebuilder_client: Any) -> None:
+    for i in range(26):
+        _create(imagebuilder_client, f"config-{i:02d}")
+    first = imagebuilder_client.list_infrastructure_configurations()
+    assert len(first[SUMMARIES]) == 25
+    second = imagebuilder_client.list_infrastructure_configurations(nextToken=first["nextToken"])
+    assert _names(second) == ["config-25"]
+    assert "nextToken" not in second
+
+
+def test_paginator_walks_every_item_once(imagebuilder_client: Any) -> None:
+    names = [f"config-{i}" for i in range(7)]
+    for name in names:
+        _create(imagebuilder_client, name)
+    paginator = imagebuilder_client.get_paginator("list_infrastructure_configurations")
+    pages = list(paginator.paginate(PaginationConfig={"PageSize": 3}))
+    assert [len(page[SUMMARIES]) for page in pages] == [3, 3, 1]
+    assert [name for page in pages for name in _names(page)] == names
+
+
+@pytest.mark.parametrize("token", ["garbage", "eyJhIjoxfQ.0000000000000000"])
+def test_bad_token(imagebuilder_client: Any, token: str) -> None:
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.list_infrastructure_configurations(nextToken=token)
+    assert _error(caught) == (
+        "InvalidPaginationTokenException",
+        f"The pagination token '{token}' is not valid for {LIST}.",
+    )
+
+
+def test_altered_token(imagebuilder_client: Any) -> None:
+    for name in ("aaa", "bbb", "ccc"):
+        _create(imagebuilder_client, name)
+    token = imagebuilder_client.list_infrastructure_configurations(maxResults=1)["nextToken"]
+    altered = token[:-1] + ("0" if token[-1] != "0" else "1")
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.list_infrastructure_configurations(nextToken=altered)
+    assert _error(caught)[0] == "InvalidPaginationTokenException"
+
+
+def test_tokens_survive_deletes(imagebuilder_client: Any) -> None:
+    arns = {name: _create(imagebuilder_client, name) for name in ("aaa", "bbb", "ccc", "ddd")}
+    first = imagebuilder_client.list_infrastructure_configurations(maxResults=2)
+    assert _names(first) == ["aaa", "bbb"]
+    # A clean-up job deletes what it has just listed, then asks for the next page.
+    for name in _names(first):
+        imagebuilder_client.delete_infrastructure_configuration(
+            infrastructureConfigurationArn=arns[name]
+        )
+    second = imagebuilder_client.list_infrastructure_configurations(
+        maxResults=2, nextToken=first["nextToken"]
+    )
+    assert _names(second) == ["ccc", "ddd"]
+    assert "nextToken" not in second
+
+
+# -- filters ------------------------------------------------------------------------------
+
+
+def test_filter_values_are_ored(imagebuilder_client: Any) -> None:
+    for name in ("aaa", "bbb", "ccc"):
+        _create(imagebuilder_client, name)
+    page = imagebuilder_client.list_infrastructure_configurations(
+        filters=[{"name": "name", "values": ["aaa", "ccc", "zzz"]}]
+    )
+    assert _names(page) == ["aaa", "ccc"]
+
+
+def test_filters_are_anded(imagebuilder_client: Any) -> None:
+    for name in ("aaa", "bbb"):
+        _create(imagebuilder_client, name)
+    both = [
+        {"name": "name", "values": ["aaa", "bbb"]},
+        {"name": "name", "values": ["bbb"]},
+    ]
+    assert _names(imagebuilder_client.list_infrastructure_configurations(filters=both)) == ["bbb"]
+    disjoint = [{"name": "name", "values": ["aaa"]}, {"name": "name", "values": ["bbb"]}]
+    page = imagebuilder_client.list_infrastructure_configurations(filters=disjoint)
+    assert page[SUMMARIES] == []
+
+
+def test_filter_matching_is_exact(imagebuilder_client: Any) -> None:
+    _create(imagebuilder_client, "Builders")
+    page = imagebuilder_client.list_infrastructure_configurations(
+        filters=[{"name": "name", "values": ["builders", "Build"]}]
+    )
+    assert page[SUMMARIES] == []
+
+
+def test_unknown_filter_name(imagebuilder_client: Any) -> None:
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.list_infrastructure_configurations(
+            filters=[{"name": "platform", "values": ["Linux"]}]
+        )
+    assert _error(caught) == (
+        "InvalidParameterValueException",
+        "The value supplied for parameter 'filters[0].name' is not valid. "
+        "Unknown filter name 'platform'. Valid filter names: name.",
+    )
+
+
+def test_filters_apply_before_paging(imagebuilder_client: Any) -> None:
+    for i in range(6):
+        _create(imagebuilder_client, f"config-{i}")
+    wanted = ["config-1", "config-3", "config-5"]
+    filters = [{"name": "name", "values": wanted}]
+    first = imagebuilder_client.list_infrastructure_configurations(filters=filters, maxResults=2)
+    assert _names(first) == ["config-1", "config-3"]
+    second = imagebuilder_client.list_infrastructure_configurations(
+        filters=filters, maxResults=2, nextToken=first["nextToken"]
+    )
+    assert _names(second) == ["config-5"]
+    assert "nextToken" not in second
+
+
+# -- clientToken idempotency --------------------------------------------------------------
+
+
+def test_same_token_same_parameters_answers_once(
+    imagebuilder_client: Any, imagebuilder_mock: ImageBuilderMock
+) -> None:
+    first = imagebuilder_client.create_infrastructure_configuration(
+        name="once", instanceProfileName="p", clientToken="retry-me"
+    )
+    again = imagebuilder_client.create_infrastructure_configuration(
+        name="once", instanceProfileName="p", clientToken="retry-me"
+    )
+    assert again["infrastructureConfigurationArn"] == first["infrastructureConfigurationArn"]
+    assert again["clientToken"] == "retry-me"
+    assert len(imagebuilder_mock.backend().resources) == 1
+
+
+def test_same_token_other_parameters_is_a_mismatch(imagebuilder_client: Any) -> None:
+    imagebuilder_client.create_infrastructure_configuration(
+        name="once", instanceProfileName="p", clientToken="retry-me"
+    )
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.create_infrastructure_configuration(
+            name="twice", instanceProfileName="p", clientToken="retry-me"
+        )
+    assert _error(caught) == (
+        "IdempotentParameterMismatchException",
+        "The client token 'retry-me' was already used for a CreateInfrastructureConfiguration "
+        "request with different parameters.",
+    )
+    assert _names(imagebuilder_client.list_infrastructure_configurations()) == ["once"]
+
+
+def test_tokens_are_per_operation(imagebuilder_client: Any) -> None:
+    arn = imagebuilder_client.create_infrastructure_configuration(
+        name="once", instanceProfileName="p", clientToken="shared"
+    )["infrastructureConfigurationArn"]
+    updated = imagebuilder_client.update_infrastructure_configuration(
+        infrastructureConfigurationArn=arn, instanceProfileName="q", clientToken="shared"
+    )
+    assert updated["clientToken"] == "shared"
+
+
+def test_boto3_fills_in_a_fresh_token(imagebuilder_client: Any) -> None:
+    first = imagebuilder_client.create_infrastructure_configuration(name="a-one", instanceProfileName="p")
+    second = imagebuilder_client.create_infrastructure_configuration(name="a-two", instanceProfileName="p")
+    assert first["clientToken"] != second["clientToken"]

@@ -1,0 +1,133 @@
+"""Tags: on create, and through TagResource, UntagResource and ListTagsForResource."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from imagebuilder_mock._protocol.model import service_model
+
+MISSING = "arn:aws:imagebuilder:us-east-1:123456789012:infrastructure-configuration/missing"
+
+
+def _configuration(client: Any, **tags: str) -> str:
+    params: dict[str, Any] = {"name": "tagged", "instanceProfileName": "p"}
+    if tags:
+        params["tags"] = tags
+    arn: str = client.create_infrastructure_configuration(**params)[
+        "infrastructureConfigurationArn"
+    ]
+    return arn
+
+
+def _tags(client: Any, arn: str) -> dict[str, str]:
+    tags: dict[str, str] = client.list_tags_for_resource(resourceArn=arn)["tags"]
+    return tags
+
+
+def _error(caught: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
+    error = caught.value.response["Error"]
+    return error["Code"], error["Message"]
+
+
+def test_tags_given_on_create_are_listed(imagebuilder_client: Any) -> None:
+    arn = _configuration(imagebuilder_client, env="test", team="platform")
+    assert _tags(imagebuilder_client, arn) == {"env": "test", "team": "platform"}
+
+
+def test_a_resource_without_tags_lists_an_empty_map(imagebuilder_client: Any) -> None:
+    assert _tags(imagebuilder_client, _configuration(imagebuilder_client)) == {}
+
+
+def test_tag_resource_adds_and_overwrites(imagebuilder_client: Any) -> None:
+    arn = _configuration(imagebuilder_client, env="test")
+    response = imagebuilder_client.tag_resource(
+        resourceArn=arn, tags={"env": "prod", "owner": "me"}
+    )
+    assert set(response) == {"ResponseMetadata"}
+    assert _tags(imagebuilder_client, arn) == {"env": "prod", "owner": "me"}
+    # The resource's own ``tags`` field shows the same map.
+    got = imagebuilder_client.get_infrastructure_configuration(infrastructureConfigurationArn=arn)
+    assert got["infrastructureConfiguration"]["tags"] == {"env": "prod", "owner": "me"}
+
+
+def test_untag_resource_removes_keys_and_ignores_absent_ones(imagebuilder_client: Any) -> None:
+    arn = _configuration(imagebuilder_client, env="test", owner="me")
+    response = imagebuilder_client.untag_resource(resourceArn=arn, tagKeys=["env", "never-set"])
+    assert set(response) == {"ResponseMetadata"}
+    assert _tags(imagebuilder_client, arn) == {"owner": "me"}
+
+
+@pytest.mark.parametrize("operation", ["list", "tag", "untag"])
+def test_unknown_arn_is_named(imagebuilder_client: Any, operation: str) -> None:
+    calls = {
+        "list": lambda: imagebuilder_client.list_tags_for_resource(resourceArn=MISSING),
+        "tag": lambda: imagebuilder_client.tag_resource(resourceArn=MISSING, tags={"a": "b"}),
+        "untag": lambda: imagebuilder_client.untag_resource(resourceArn=MISSING, tagKeys=["a"]),
+    }
+    with pytest.raises(ClientError) as caught:
+        calls[operation]()
+    assert _error(caught) == (
+        "ResourceNotFoundException",
+        f"The resource ARN '{MISSING}' does not exist.",
+    )
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+
+
+def test_malformed_arn_is_an_invalid_parameter(imagebuilder_client: Any) -> None:
+    bad = "arn:aws:imagebuilder:us-east-1:123456789012:infrastructure-configuration/Upper"
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.list_tags_for_resource(resourceArn=bad)
+    code, message = _error(caught)
+    assert code == "InvalidParameterException"
+    assert message.startswith(
+        "The value supplied for parameter 'resourceArn' is not valid. "
+        "'resourceArn' must match pattern ^arn:aws"
+    )
+
+
+def test_reserved_tag_key_prefix_is_refused(imagebuilder_client: Any) -> None:
+    arn = _configuration(imagebuilder_client)
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.tag_resource(resourceArn=arn, tags={"aws:owner": "me"})
+    code, message = _error(caught)
+    assert code == "InvalidParameterException"
+    assert message.startswith("The value supplied for parameter 'tags key' is not valid.")
+    assert "must match pattern ^(?!aws:)" in message
+    assert _tags(imagebuilder_client, arn) == {}
+
+
+def test_too_many_tags_in_one_call_are_refused(imagebuilder_client: Any) -> None:
+    limit = service_model().shape_for("TagMap").metadata["max"]
+    arn = _configuration(imagebuilder_client)
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.tag_resource(
+            resourceArn=arn, tags={f"k{i}": "v" for i in range(limit + 1)}
+        )
+    assert _error(caught) == (
+        "InvalidParameterException",
+        f"The value supplied for parameter 'tags' is not valid. 'tags' must contain at most "
+        f"{limit} items.",
+    )
+
+
+def test_too_long_tag_value_is_refused(imagebuilder_client: Any) -> None:
+    limit = service_model().shape_for("TagValue").metadata["max"]
+    arn = _configuration(imagebuilder_client)
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.tag_resource(resourceArn=arn, tags={"k": "v" * (limit + 1)})
+    assert _error(caught) == (
+        "InvalidParameterException",
+        f"The value supplied for parameter 'tags.k' is not valid. 'tags.k' must have length "
+        f"less than or equal to {limit}.",
+    )
+
+
+def test_tags_on_create_follow_the_same_rules_with_the_create_error_code(
+    imagebuilder_client: Any,
+) -> None:
+    with pytest.raises(ClientError) as caught:
+        _configuration(imagebuilder_client, **{"aws:reserved": "x"})
+    assert _error(caught)[0] == "InvalidParameterValueException"
