@@ -79,7 +79,9 @@ class BuildController:
         """
         self._plan(image_arn, BuildFault(at=at, reason=reason), count)
 
-    def hang_build(self, image_arn: str | None = None, *, at: str = "BUILDING", count: int = 1) -> None:
+    def hang_build(
+        self, image_arn: str | None = None, *, at: str = "BUILDING", count: int = 1
+    ) -> None:
         """Make a build stop at status ``at`` until ``advance`` moves it on."""
         self._plan(image_arn, BuildFault(at=at, hang=True), count)
 

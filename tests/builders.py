@@ -47,11 +47,13 @@ def infrastructure(client: Any, name: str = "build-infra") -> str:
     return arn
 
 
-def distribution(client: Any, regions: tuple[str, ...], name: str = "dist", **ami: Any) -> str:
+def distribution(
+    client: Any, regions: tuple[str, ...], name: str = "dist", ami: dict[str, Any] | None = None
+) -> str:
     arn: str = client.create_distribution_configuration(
         name=name,
         distributions=[
-            {"region": region, "amiDistributionConfiguration": dict(ami)} if ami else {"region": region}
+            {"region": region, "amiDistributionConfiguration": ami} if ami else {"region": region}
             for region in regions
         ],
     )["distributionConfigurationArn"]

@@ -8,13 +8,20 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from builders import build, image_recipe, infrastructure, status
 
 from imagebuilder_mock import ImageBuilderMock
 
-from builders import build, image_recipe, infrastructure, status
-
 TERMINAL = ("AVAILABLE", "FAILED", "CANCELLED")
-FULL_PATH = ["PENDING", "CREATING", "BUILDING", "TESTING", "DISTRIBUTING", "INTEGRATING", "AVAILABLE"]
+FULL_PATH = [
+    "PENDING",
+    "CREATING",
+    "BUILDING",
+    "TESTING",
+    "DISTRIBUTING",
+    "INTEGRATING",
+    "AVAILABLE",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -195,7 +202,9 @@ def test_fail_the_next_calls_of_an_operation(
     imagebuilder_mock: ImageBuilderMock, imagebuilder_client: Any, setup: tuple[str, str]
 ) -> None:
     arn = build(imagebuilder_client, *setup)
-    imagebuilder_mock.fail_next("GetImage", "CallRateLimitExceededException", "Rate exceeded", count=2)
+    imagebuilder_mock.fail_next(
+        "GetImage", "CallRateLimitExceededException", "Rate exceeded", count=2
+    )
     for _ in range(2):
         with pytest.raises(ClientError) as info:
             imagebuilder_client.get_image(imageBuildVersionArn=arn)
@@ -217,9 +226,7 @@ def test_fail_next_of_any_operation_with_the_default_error(
     assert imagebuilder_client.list_images()["imageVersionList"] == []
 
 
-def test_cancel_in_progress_and_terminal(
-    imagebuilder_client: Any, setup: tuple[str, str]
-) -> None:
+def test_cancel_in_progress_and_terminal(imagebuilder_client: Any, setup: tuple[str, str]) -> None:
     arn = build(imagebuilder_client, *setup)
     status(imagebuilder_client, arn)
     answer = imagebuilder_client.cancel_image_creation(imageBuildVersionArn=arn)
@@ -258,7 +265,10 @@ def test_retry_rules(
     assert "only FAILED or CANCELLED images can be retried" in error["Message"]
     missing = arn[: -len("/1")] + "/9"
     error = error_of(imagebuilder_client.retry_image, imageBuildVersionArn=missing)
-    assert error == {"Code": "ResourceNotFoundException", "Message": f"The resource ARN '{missing}' does not exist."}
+    assert error == {
+        "Code": "ResourceNotFoundException",
+        "Message": f"The resource ARN '{missing}' does not exist.",
+    }
 
 
 def test_delete_only_finished_builds(

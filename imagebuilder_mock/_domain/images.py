@@ -252,7 +252,9 @@ def _shown(backend: Backend, images: Iterable[Image], render: Callable[[Image], 
     return rendered
 
 
-def advance(backend: Backend, image: Image, to: str | None = None, reason: str | None = None) -> None:
+def advance(
+    backend: Backend, image: Image, to: str | None = None, reason: str | None = None
+) -> None:
     """Move a build on by hand: one status, or until it reaches ``to``.
 
     Advancing releases a hang or a waiting workflow step. ``to`` may be FAILED or
@@ -275,8 +277,10 @@ def advance(backend: Backend, image: Image, to: str | None = None, reason: str |
 
 
 def _default_reason(status: str) -> str:
-    return "Image creation cancelled by user." if status == "CANCELLED" else (
-        "An internal error has occurred."
+    return (
+        "Image creation cancelled by user."
+        if status == "CANCELLED"
+        else ("An internal error has occurred.")
     )
 
 
@@ -389,7 +393,9 @@ def _resolve_workflows(backend: Backend, configured: list[dict[str, Any]] | None
     for i, entry in enumerate(configured or []):
         arn = entry["workflowArn"]
         if resolve(backend, arn, workflows.Workflow, f"workflows[{i}].workflowArn") is None:
-            raise invalid_value(f"workflows[{i}].workflowArn", f"The workflow '{arn}' does not exist.")
+            raise invalid_value(
+                f"workflows[{i}].workflowArn", f"The workflow '{arn}' does not exist."
+            )
 
 
 def start_build(
@@ -405,15 +411,19 @@ def start_build(
     recipe_arn = params.get("imageRecipeArn")
     container_arn = params.get("containerRecipeArn")
     if bool(recipe_arn) == bool(container_arn):
-        raise InvalidRequest("You must specify exactly one of imageRecipeArn or containerRecipeArn.")
+        raise InvalidRequest(
+            "You must specify exactly one of imageRecipeArn or containerRecipeArn."
+        )
     if recipe_arn:
         recipe = resolve(backend, recipe_arn, image_kind, "imageRecipeArn")
         parameter = "imageRecipeArn"
     else:
-        recipe = resolve(backend, container_arn, container_kind, "containerRecipeArn")
+        recipe = resolve(backend, str(container_arn), container_kind, "containerRecipeArn")
         parameter = "containerRecipeArn"
     if recipe is None:
-        raise invalid_value(parameter, f"The recipe '{recipe_arn or container_arn}' does not exist.")
+        raise invalid_value(
+            parameter, f"The recipe '{recipe_arn or container_arn}' does not exist."
+        )
     infrastructure = _configuration(
         backend,
         params["infrastructureConfigurationArn"],
@@ -443,7 +453,12 @@ def start_build(
     }
     if distribution is not None:
         details["distributionConfiguration"] = distribution.view("DistributionConfiguration")
-    for member in ("imageScanningConfiguration", "workflows", "executionRole", "loggingConfiguration"):
+    for member in (
+        "imageScanningConfiguration",
+        "workflows",
+        "executionRole",
+        "loggingConfiguration",
+    ):
         if params.get(member) is not None:
             details[member] = params[member]
     if pipeline is not None:
@@ -716,13 +731,17 @@ def _imported(
     kind: str = "import",
     image_source: str = "IMPORTED",
     extra: dict[str, Any] | None = None,
+    targets: tuple[list[tuple[str, str, str | None, str | None]], list[tuple[str, str]]]
+    | None = None,
 ) -> Image:
     version = parse_version(params["semanticVersion"])
     name = params["name"]
     version_arn = backend.arn("image", slug(name), str(version))
     build = backend.next_build(version_arn)
     platform = params.get("platform", "Linux")
-    details = {k: params[k] for k in ("loggingConfiguration", "executionRole") if k in params}
+    details: dict[str, Any] = {
+        k: params[k] for k in ("loggingConfiguration", "executionRole") if k in params
+    }
     details.update(extra or {})
     image = Image(
         arn=f"{version_arn}/{build}",
@@ -749,6 +768,8 @@ def _imported(
         ami_targets=[(backend.region, backend.account_id, None, params.get("description"))],
         packages=_default_packages(platform),
     )
+    if targets is not None:
+        image.ami_targets, image.container_targets = targets
     backend.add(image)
     for hook in TRANSITION_HOOKS:
         hook(backend, image, "", image.status)
@@ -784,6 +805,7 @@ def distribute_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]
         "DistributionConfiguration",
         "distributionConfigurationArn",
     )
+    view = distribution.view("DistributionConfiguration")
     parsed = parse_arn(source)
     if parsed is not None:
         origin = resolve(backend, source, Image, "sourceImage")
@@ -810,10 +832,8 @@ def distribute_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]
         build_type="USER_INITIATED",
         kind="distribute",
         image_source="CUSTOM",
-        extra={"distributionConfiguration": distribution.view("DistributionConfiguration")},
-    )
-    image.ami_targets, image.container_targets = _distribution_targets(
-        backend, image.details["distributionConfiguration"], None
+        extra={"distributionConfiguration": view},
+        targets=_distribution_targets(backend, view, None),
     )
     return {"imageBuildVersionArn": image.arn}
 

@@ -21,7 +21,7 @@ def list_page(
     *,
     matchers: Mapping[str, Matcher[R]],
     sort_key: Callable[[R], tuple[Any, ...]],
-    view: str | Callable[[R], dict[str, Any]],
+    view: str | Callable[[R], Any],
     result_key: str,
 ) -> dict[str, Any]:
     chosen = apply_filters(items, params.get("filters"), matchers)
