@@ -27,11 +27,11 @@ from typing import Any
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
 
-import boto3  # noqa: E402
-from botocore.awsrequest import AWSResponse, HeadersDict  # noqa: E402
-from botocore.stub import Stubber  # noqa: E402
+import boto3
+from botocore.awsrequest import AWSResponse, HeadersDict
+from botocore.stub import Stubber
 
-from imagebuilder_mock import _interception, mock_imagebuilder  # noqa: E402
+from imagebuilder_mock import _interception, mock_imagebuilder
 
 REGION = "us-east-1"
 

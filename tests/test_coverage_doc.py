@@ -19,7 +19,9 @@ def test_coverage_page_is_up_to_date() -> None:
 
 
 def test_page_has_one_line_per_model_operation() -> None:
-    rows = [line for line in coverage_page().splitlines() if line.startswith("| ") and "---" not in line]
+    rows = [
+        line for line in coverage_page().splitlines() if line.startswith("| ") and "---" not in line
+    ]
     names = [row.split("|")[1].strip() for row in rows[1:]]
     assert names == sorted(service_model().operation_names)
     implemented = {row.split("|")[1].strip() for row in rows[1:] if "| implemented |" in row}

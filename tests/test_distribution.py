@@ -664,16 +664,19 @@ def test_list_name_filter(imagebuilder_client: Any, values: list[str], expected:
     assert [s["name"] for s in response["distributionConfigurationSummaryList"]] == expected
 
 
-def test_list_refuses_wildcards_elsewhere(imagebuilder_client: Any) -> None:
-    with pytest.raises(ClientError) as excinfo:
-        imagebuilder_client.list_distribution_configurations(
-            filters=[{"name": "name", "values": ["web", "*web"]}]
-        )
+def test_list_name_filter_wildcards_match_anywhere(imagebuilder_client: Any) -> None:
+    for name in ["Web Main", "Web Side", "DB Side"]:
+        _create(imagebuilder_client, name=name)
 
-    assert _error(excinfo) == _value(
-        "filters[0].values[1]",
-        "'*web' uses a wildcard in an unsupported position; use 'prefix*' or '*text*'.",
+    response = imagebuilder_client.list_distribution_configurations(
+        filters=[{"name": "name", "values": ["*Side", "W*n"]}]
     )
+
+    assert [s["name"] for s in response["distributionConfigurationSummaryList"]] == [
+        "DB Side",
+        "Web Main",
+        "Web Side",
+    ]
 
 
 def test_list_refuses_unknown_filter(imagebuilder_client: Any) -> None:

@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from test_shapes import FULL_CONFIGURATION
 
 from imagebuilder_mock import ImageBuilderMock
-
-from test_shapes import FULL_CONFIGURATION
 
 ARN_PREFIX = "arn:aws:imagebuilder:us-east-1:123456789012:infrastructure-configuration/"
 ISO_MILLIS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -131,7 +130,10 @@ def test_delete_removes_the_configuration(imagebuilder_client: Any) -> None:
     assert listed["infrastructureConfigurationSummaryList"] == []
     with pytest.raises(ClientError) as caught:
         _get(imagebuilder_client, arn)
-    assert _error(caught) == ("ResourceNotFoundException", f"The resource ARN '{arn}' does not exist.")
+    assert _error(caught) == (
+        "ResourceNotFoundException",
+        f"The resource ARN '{arn}' does not exist.",
+    )
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
 
 
@@ -149,12 +151,17 @@ def test_unknown_arn_is_named_in_the_error(imagebuilder_client: Any, action: str
     }
     with pytest.raises(ClientError) as caught:
         calls[action]()
-    assert _error(caught) == ("ResourceNotFoundException", f"The resource ARN '{arn}' does not exist.")
+    assert _error(caught) == (
+        "ResourceNotFoundException",
+        f"The resource ARN '{arn}' does not exist.",
+    )
 
 
 def test_malformed_arn_is_an_invalid_value(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as caught:
-        _get(imagebuilder_client, "arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/x/1.0.0")
+        _get(
+            imagebuilder_client, "arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/x/1.0.0"
+        )
     code, message = _error(caught)
     assert code == "InvalidParameterValueException"
     assert message.startswith(
@@ -183,9 +190,12 @@ def test_host_and_host_resource_group_together_are_refused(imagebuilder_client: 
         "The value supplied for parameter 'placement' is not valid. Specify either hostId or "
         "hostResourceGroupArn, not both.",
     )
-    assert imagebuilder_client.list_infrastructure_configurations()[
-        "infrastructureConfigurationSummaryList"
-    ] == []
+    assert (
+        imagebuilder_client.list_infrastructure_configurations()[
+            "infrastructureConfigurationSummaryList"
+        ]
+        == []
+    )
 
 
 @pytest.mark.parametrize("tenancy", [None, "default", "dedicated"])

@@ -69,9 +69,7 @@ def test_enum_in_a_nested_structure(imagebuilder_client: Any) -> None:
     allowed = service_model().shape_for("TenancyType").enum
     with pytest.raises(ClientError) as caught:
         _create(imagebuilder_client, "tenancy", placement={"tenancy": "shared"})
-    assert _error(caught) == _invalid(
-        "placement.tenancy", f"must be one of: {', '.join(allowed)}."
-    )
+    assert _error(caught) == _invalid("placement.tenancy", f"must be one of: {', '.join(allowed)}.")
 
 
 def test_numeric_range(imagebuilder_client: Any) -> None:
@@ -91,9 +89,7 @@ def test_numeric_range(imagebuilder_client: Any) -> None:
 def test_map_size(imagebuilder_client: Any) -> None:
     limit = _limit("ResourceTagMap", "max")
     with pytest.raises(ClientError) as caught:
-        _create(
-            imagebuilder_client, "tags", resourceTags={f"k{i}": "v" for i in range(limit + 1)}
-        )
+        _create(imagebuilder_client, "tags", resourceTags={f"k{i}": "v" for i in range(limit + 1)})
     assert _error(caught) == _invalid("resourceTags", f"must contain at most {limit} items.")
 
 
@@ -365,6 +361,10 @@ def test_tokens_are_per_operation(imagebuilder_client: Any) -> None:
 
 
 def test_boto3_fills_in_a_fresh_token(imagebuilder_client: Any) -> None:
-    first = imagebuilder_client.create_infrastructure_configuration(name="a-one", instanceProfileName="p")
-    second = imagebuilder_client.create_infrastructure_configuration(name="a-two", instanceProfileName="p")
+    first = imagebuilder_client.create_infrastructure_configuration(
+        name="a-one", instanceProfileName="p"
+    )
+    second = imagebuilder_client.create_infrastructure_configuration(
+        name="a-two", instanceProfileName="p"
+    )
     assert first["clientToken"] != second["clientToken"]

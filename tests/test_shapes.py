@@ -127,8 +127,9 @@ def test_a_response_with_an_unknown_member_is_refused(
         imagebuilder_client.list_infrastructure_configurations()
     error = caught.value.response["Error"]
     assert error["Code"] == "ServiceException"
-    assert "ListInfrastructureConfigurations response does not match its output shape" in (
-        error["Message"]
+    assert (
+        "ListInfrastructureConfigurations response does not match its output shape"
+        in (error["Message"])
     )
     assert "surprise: not a member of ListInfrastructureConfigurationsResponse" in error["Message"]
 

@@ -9,6 +9,8 @@ components (the catalog).
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -34,26 +36,27 @@ from .operations import check_dry_run, handles
 from .versioned import (
     OWNER_ACCOUNTS,
     Versioned,
-    latest_builds,
     owned,
     policy_grants,
     register_kind,
     resolve,
-    version_sort_key,
 )
 from .versions import SemanticVersion, parse_selector, parse_version
 
 __all__ = [
     "Component",
+    "builds_of",
+    "by_list_order",
     "check_exactly_one_source",
     "check_s3_uri",
-    "find_component",
-    "builds_of",
     "component_from_fields",
+    "find_component",
     "is_visible",
+    "list_order",
     "match_version",
     "new_build",
     "newest_first",
+    "newest_per_series",
     "owner_field",
     "version_filter",
 ]
@@ -113,6 +116,10 @@ class Component(Versioned):
             }
         )
         return values
+
+    @functools.cached_property
+    def list_order(self) -> tuple[Any, ...]:
+        return list_order(self)
 
     def view(self, shape_name: str) -> dict[str, Any]:
         values = super().view(shape_name)
@@ -236,6 +243,7 @@ def _get_or_fail(backend: Backend, arn: str, parameter: str) -> Component:
 
 # What makes two builds of one version the same component (tags and tokens do not).
 _CONTENT_MEMBERS = (
+    "type",
     "data",
     "uri",
     "platform",
@@ -247,9 +255,7 @@ _CONTENT_MEMBERS = (
 
 
 def _content(params: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(
-        tuple(v) if isinstance(v := params.get(k), list) else v for k in _CONTENT_MEMBERS
-    )
+    return tuple(tuple(v) if isinstance(v := params.get(k), list) else v for k in _CONTENT_MEMBERS)
 
 
 def _new_component(
@@ -334,7 +340,9 @@ def import_component(backend: Backend, params: dict[str, Any]) -> dict[str, Any]
 
 @handles("GetComponent")
 def get_component(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
-    component = _get_or_fail(backend, params["componentBuildVersionArn"], "componentBuildVersionArn")
+    component = _get_or_fail(
+        backend, params["componentBuildVersionArn"], "componentBuildVersionArn"
+    )
     return {
         "component": component.view("Component"),
         "latestVersionReferences": component.latest_version_references(),
@@ -372,11 +380,46 @@ def _component_matchers() -> dict[str, Matcher[Component]]:
 _MATCHERS = _component_matchers()
 
 
-def _hide_deprecated(items: Iterable[V], filters: list[dict[str, Any]] | None) -> list[V]:
-    """Deprecated versions are listed only when a ``status`` filter asks for them."""
-    if any(f.get("name") == "status" for f in filters or []):
-        return list(items)
-    return [r for r in items if getattr(r, "status", None) != "DEPRECATED"]
+def newest_per_series(items: Iterable[V], by_name: bool, hide_deprecated: bool = False) -> list[V]:
+    """The newest build of each version (or of each name when ``by_name``).
+
+    List operations run this over every stored build on every page, so it keys
+    on strings: a build ARN without its build number is its version ARN.
+    """
+    newest: dict[Any, V] = {}
+    for resource in items:
+        if hide_deprecated and getattr(resource, "status", None) == "DEPRECATED":
+            continue
+        key: Any = (
+            (resource.resource_type, resource.account, resource.name_slug)
+            if by_name
+            else resource.arn.rpartition("/")[0]
+        )
+        current = newest.get(key)
+        if current is None or (resource.version, resource.build or 0) > (
+            current.version,
+            current.build or 0,
+        ):
+            newest[key] = resource
+    return list(newest.values())
+
+
+def list_order(resource: Versioned) -> tuple[Any, ...]:
+    """Name, then newest version first: the order of ListComponents and ListWorkflows."""
+    v = resource.version
+    return (
+        resource.name_slug,
+        resource.resource_type,
+        resource.account,
+        -v.major,
+        -v.minor,
+        -v.patch,
+    )
+
+
+# Read as an attribute (computed once per record), sorting and paging a long
+# list costs no Python call per item.
+by_list_order = operator.attrgetter("list_order")
 
 
 @handles("ListComponents")
@@ -384,13 +427,14 @@ def list_components(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     by_name = bool(params.get("byName"))
     filters = params.get("filters")
     version_filter(filters, by_name, "Components")
-    visible = _hide_deprecated(owned(backend, Component, params.get("owner")), filters)
+    # Deprecated versions are listed only when a ``status`` filter asks for them.
+    hide_deprecated = not any(f.get("name") == "status" for f in filters or [])
     return list_page(
         "ListComponents",
-        latest_builds(visible, by_name=by_name),
+        newest_per_series(owned(backend, Component, params.get("owner")), by_name, hide_deprecated),
         params,
         matchers=_MATCHERS,
-        sort_key=version_sort_key,
+        sort_key=by_list_order,
         view="ComponentVersion",
         result_key="componentVersionList",
     )
@@ -410,9 +454,7 @@ def newest_first(resource: Versioned) -> tuple[Any, ...]:
     )
 
 
-def builds_of(
-    backend: Backend, version_arn: str | None, kind: type[V], parameter: str
-) -> list[V]:
+def builds_of(backend: Backend, version_arn: str | None, kind: type[V], parameter: str) -> list[V]:
     """The builds a ListXBuildVersions names: those of a version (or wildcard) ARN,
     wherever it lives, or all of the caller's own builds when no ARN is given."""
     if version_arn is None:
@@ -435,9 +477,7 @@ def builds_of(
 def list_component_build_versions(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     return list_page(
         "ListComponentBuildVersions",
-        builds_of(
-            backend, params.get("componentVersionArn"), Component, "componentVersionArn"
-        ),
+        builds_of(backend, params.get("componentVersionArn"), Component, "componentVersionArn"),
         params,
         matchers={},
         sort_key=newest_first,

@@ -38,7 +38,7 @@ from typing import Any
 from .._errors import InvalidParameterCombination, invalid_value
 from .arns import slug
 from .backend import Backend
-from .filters import Matcher
+from .filters import Matcher, field_equals
 from .listing import list_page
 from .operations import check_dry_run, handles
 from .resources import Resource, iso_time
@@ -223,46 +223,9 @@ def _settings(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in params.items() if k not in _NOT_SETTINGS}
 
 
-# -- the name filter -----------------------------------------------------------------------
-
-
-def _wildcard_core(pattern: str) -> str:
-    """The text of a pattern without its supported wildcards (``*text*``, ``prefix*``)."""
-    if len(pattern) >= 2 and pattern.startswith("*") and pattern.endswith("*"):
-        return pattern[1:-1]
-    if pattern.endswith("*"):
-        return pattern[:-1]
-    return pattern
-
-
-def _check_name_patterns(filters: list[dict[str, Any]] | None) -> None:
-    """``name`` values may use ``*`` only as ``web*`` or ``*web*`` (FilterValues docs)."""
-    for i, entry in enumerate(filters or []):
-        if entry.get("name") != "name":
-            continue
-        for j, value in enumerate(entry.get("values") or []):
-            if "*" in _wildcard_core(value):
-                raise invalid_value(
-                    f"filters[{i}].values[{j}]",
-                    f"'{value}' uses a wildcard in an unsupported position; use 'prefix*' "
-                    "or '*text*'.",
-                )
-
-
-def _name_matches(name: str, pattern: str) -> bool:
-    core = _wildcard_core(pattern)
-    if len(pattern) >= 2 and pattern.startswith("*") and pattern.endswith("*"):
-        return core in name
-    if pattern.endswith("*"):
-        return name.startswith(core)
-    return name == pattern
-
-
-def _match_name(config: DistributionConfiguration, values: list[str]) -> bool:
-    return any(_name_matches(config.name, value) for value in values)
-
-
-_MATCHERS: dict[str, Matcher[DistributionConfiguration]] = {"name": _match_name}
+_MATCHERS: dict[str, Matcher[DistributionConfiguration]] = {
+    "name": field_equals(lambda config: config.name)
+}
 
 
 # -- handlers ------------------------------------------------------------------------------
@@ -315,7 +278,6 @@ def delete_distribution_configuration(backend: Backend, params: dict[str, Any]) 
 
 @handles("ListDistributionConfigurations")
 def list_distribution_configurations(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
-    _check_name_patterns(params.get("filters"))
     return list_page(
         "ListDistributionConfigurations",
         backend.of_kind(DistributionConfiguration),

@@ -37,7 +37,6 @@ __all__ = [
 # Phases AWSTOE runs: build and validate in the build stage, test (and
 # container-host-test for containers) in the test stage.
 COMPONENT_PHASES = ("build", "validate", "test", "container-host-test")
-_BUILD_PHASES = frozenset({"build", "validate"})
 
 # AWSTOE action modules. Shell modules are tied to the OS family (hence the
 # service's "Unsupported action ... for os platform linux"); so are the
@@ -72,7 +71,12 @@ COMMON_ACTIONS = frozenset(
     }
 )
 LINUX_ACTIONS = COMMON_ACTIONS | {"ExecuteBash"}
-WINDOWS_ACTIONS = COMMON_ACTIONS | {"ExecutePowerShell", "InstallMSI", "UninstallMSI", "SetRegistry"}
+WINDOWS_ACTIONS = COMMON_ACTIONS | {
+    "ExecutePowerShell",
+    "InstallMSI",
+    "UninstallMSI",
+    "SetRegistry",
+}
 _ACTIONS_BY_PLATFORM = {"Linux": LINUX_ACTIONS, "macOS": LINUX_ACTIONS, "Windows": WINDOWS_ACTIONS}
 # The only modules whose inputs are all optional (a delay, include/exclude lists).
 _INPUTS_OPTIONAL = frozenset({"Reboot", "UpdateOS"})
@@ -290,8 +294,9 @@ def parse_component_document(data: str, platform: str) -> ComponentDocument:
         if name in names:
             raise _bad(f"Duplicate phase name '{name}'.")
         names.append(name)
-    # A document with a build or validate phase builds; one with only test phases tests.
-    kind = "BUILD" if _BUILD_PHASES.intersection(names) else "TEST"
+    # The API reference: a document whose single phase is ``test`` makes a TEST
+    # component; any other document (even test + container-host-test) a BUILD one.
+    kind = "TEST" if names == ["test"] else "BUILD"
     return ComponentDocument(document, kind, parameters)
 
 

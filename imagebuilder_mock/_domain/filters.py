@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -15,16 +17,29 @@ T = TypeVar("T")
 Matcher = Callable[[T, list[str]], bool]
 
 
+@functools.lru_cache(maxsize=256)
+def _wildcard(value: str) -> re.Pattern[str]:
+    return re.compile(".*".join(re.escape(part) for part in value.split("*")), re.DOTALL)
+
+
+def _matches(text: str, value: str) -> bool:
+    # The model allows ``*`` in filter values: ``web*`` and ``*web*`` select by
+    # prefix and by part, as the console's search does.
+    if "*" in value:
+        return _wildcard(value).fullmatch(text) is not None
+    return text == value
+
+
 def field_equals(getter: Callable[[T], Any]) -> Matcher[T]:
-    """Exact, case-sensitive match of a field (or of any element of a list field)."""
+    """Case-sensitive match of a field (or of any element of a list field), exact
+    unless the value holds ``*`` wildcards."""
 
     def match(item: T, values: list[str]) -> bool:
         value = getter(item)
         if value is None:
             return False
-        if isinstance(value, (list, tuple, set, frozenset)):
-            return any(v in values for v in value)
-        return str(value) in values
+        texts = [str(v) for v in value] if isinstance(value, (list, tuple, set)) else [str(value)]
+        return any(_matches(text, wanted) for text in texts for wanted in values)
 
     return match
 

@@ -294,7 +294,19 @@ def _check_components(backend: Backend, configs: list[dict[str, Any]], parent: _
                 f"parent image is {parent.platform}.",
             )
         _check_os_version(parameter, arn, component, parent)
-        _check_parameters(index, config, component)
+        if not _is_derived(backend, component):
+            _check_parameters(index, config, component)
+
+
+def _is_derived(backend: Backend, component: Component) -> bool:
+    """Whether an AWS component was made up from its ARN (not in the catalog).
+
+    Its declared parameters are unknown, so whatever the recipe sets is accepted.
+    """
+    if component.account not in OWNER_ACCOUNTS.values():
+        return False
+    home = backend.registry.get(component.account, component.region)
+    return home.find(component.arn) is not component
 
 
 def _check_os_version(parameter: str, arn: str, component: Component, parent: _Parent) -> None:

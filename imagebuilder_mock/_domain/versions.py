@@ -9,7 +9,7 @@ compared node by node as numbers (``2019.12.10`` is newer than ``2019.12.9``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from .._errors import InvalidVersionNumber, invalid_value
@@ -34,9 +34,12 @@ class SemanticVersion:
     major: int
     minor: int
     patch: int
+    # The version as the caller wrote it: AWS keeps ``2019.12.03`` in ARNs as
+    # given, while comparing node by node as numbers.
+    text: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
-        return f"{self.major}.{self.minor}.{self.patch}"
+        return self.text or f"{self.major}.{self.minor}.{self.patch}"
 
 
 def parse_version(text: str, parameter: str = "semanticVersion") -> SemanticVersion:
@@ -50,7 +53,7 @@ def parse_version(text: str, parameter: str = "semanticVersion") -> SemanticVers
             f"The semantic version '{text}' is not valid. "
             f"Each node must be between 0 and {MAX_NODE}."
         )
-    return SemanticVersion(*nodes)
+    return SemanticVersion(*nodes, text=text)
 
 
 @dataclass(frozen=True)

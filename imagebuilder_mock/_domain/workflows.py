@@ -7,6 +7,7 @@ next build unless nothing differs from the latest one.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,12 +16,15 @@ from .arns import parse_arn, slug
 from .backend import Backend
 from .components import (
     builds_of,
+    by_list_order,
     check_exactly_one_source,
     check_s3_uri,
     is_visible,
+    list_order,
     match_version,
     new_build,
     newest_first,
+    newest_per_series,
     owner_field,
     version_filter,
 )
@@ -28,7 +32,7 @@ from .documents import WorkflowStep, parse_workflow_document
 from .filters import Matcher, field_equals
 from .listing import list_page
 from .operations import check_dry_run, handles
-from .versioned import Versioned, latest_builds, owned, register_kind, resolve, version_sort_key
+from .versioned import Versioned, owned, register_kind, resolve
 from .versions import SemanticVersion, parse_selector, parse_version
 
 __all__ = ["Workflow", "find_workflow", "workflow_from_fields", "workflow_resource_type"]
@@ -80,6 +84,10 @@ class Workflow(Versioned):
             }
         )
         return values
+
+    @functools.cached_property
+    def list_order(self) -> tuple[Any, ...]:
+        return list_order(self)
 
     def view(self, shape_name: str) -> dict[str, Any]:
         values = super().view(shape_name)
@@ -195,10 +203,10 @@ def list_workflows(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     version_filter(params.get("filters"), by_name, "Workflows")
     return list_page(
         "ListWorkflows",
-        latest_builds(owned(backend, Workflow, owner), by_name=by_name),
+        newest_per_series(owned(backend, Workflow, owner), by_name),
         params,
         matchers=_MATCHERS,
-        sort_key=lambda w: (*version_sort_key(w), w.resource_type),
+        sort_key=by_list_order,
         view="WorkflowVersion",
         result_key="workflowVersionList",
     )
@@ -217,6 +225,10 @@ def list_workflow_build_versions(backend: Backend, params: dict[str, Any]) -> di
     )
 
 
+# Published documents are parsed once, however many regions publish them.
+_parse_published = functools.lru_cache(maxsize=64)(parse_workflow_document)
+
+
 def workflow_from_fields(
     backend: Backend,
     *,
@@ -229,7 +241,7 @@ def workflow_from_fields(
     **attributes: Any,
 ) -> Workflow:
     """A workflow record at a given ARN (the catalog builds its entries with this)."""
-    parsed = parse_workflow_document(data)
+    parsed = _parse_published(data)
     name_slug = slug(name)
     resource_type = workflow_resource_type(workflow_type)
     return Workflow(
