@@ -111,6 +111,61 @@ class BuildController:
             raise KeyError(f"no image build {image_arn} in {parsed.account}/{parsed.region}")
         return backend, image
 
+    # -- scheduled work ------------------------------------------------------------------
+
+    def _backend_of(self, region: str | None, account_id: str | None) -> Any:
+        raise NotImplementedError  # provided by ImageBuilderMock.backend
+
+    def run_schedules(self) -> list[str]:
+        """Start the scheduled pipeline builds due by the mock's clock, everywhere.
+
+        Returns the build ARNs started. Pair with ``set_time``/``tick`` to step
+        through a pipeline's cron schedule.
+        """
+        from ._domain import pipelines
+
+        started: list[str] = []
+        for backend in self.service.registry.existing():
+            with backend.lock:
+                started.extend(image.arn for image in pipelines.run_due_schedules(backend))
+        return started
+
+    def run_lifecycle_policies(
+        self,
+        policy_arn: str | None = None,
+        *,
+        region: str | None = None,
+        account_id: str | None = None,
+    ) -> list[str]:
+        """Run lifecycle policies now, as their daily run would; returns execution ids.
+
+        With ``policy_arn``, that policy (in the account and region its ARN names);
+        otherwise every enabled policy of one account and region (the mock's
+        defaults unless given).
+        """
+        from ._domain import lifecycle
+
+        if policy_arn is not None:
+            parsed = parse_arn(policy_arn)
+            if parsed is None:
+                raise ValueError(f"not a lifecycle policy ARN: {policy_arn}")
+            backend = self.service.registry.get(parsed.account, parsed.region)
+        else:
+            backend = self._backend_of(region, account_id)
+        return lifecycle.run_lifecycle_policies(backend, policy_arn)
+
+    def add_scan_finding(
+        self, *, region: str | None = None, account_id: str | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """Seed an image scan finding (``ImageScanFinding`` members as keywords,
+        e.g. ``severity="HIGH"``, ``imageBuildVersionArn=...``, ``vulnerabilityId=...``);
+        returns it as ListImageScanFindings shows it."""
+        from ._domain import scans
+
+        backend = self._backend_of(region, account_id)
+        with backend.lock:
+            return scans.add_finding(backend, **fields)
+
     # -- clock ---------------------------------------------------------------------------
 
     def now(self) -> dt.datetime:

@@ -290,6 +290,9 @@ class ImageBuilderMock(BuildController):
             account_id or self.account_id, region or self.region
         )
 
+    def _backend_of(self, region: str | None, account_id: str | None) -> Backend:
+        return self.backend(region=region, account_id=account_id)
+
     @property
     def calls(self) -> list[Call]:
         """Every request answered since the mock started (or was reset), oldest first."""

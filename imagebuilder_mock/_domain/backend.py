@@ -34,6 +34,8 @@ class Backend:
         # Handlers run under this lock, so concurrent clients see whole operations.
         self.lock = threading.RLock()
         self.resources: dict[str, Resource] = {}
+        # The same resources by exact class, so listing one kind never walks the others.
+        self._by_class: dict[type[Resource], dict[str, Resource]] = {}
         self.idempotency = IdempotencyLedger()
         self._last_build: dict[str, int] = {}
 
@@ -73,10 +75,12 @@ class Backend:
                 f"The following resource '{resource.kind}' already exists: '{resource.arn}'."
             )
         self.resources[resource.arn] = resource
+        self._by_class.setdefault(type(resource), {})[resource.arn] = resource
 
     def remove(self, resource: Resource) -> None:
         self.ensure_unreferenced(resource)
         del self.resources[resource.arn]
+        del self._by_class[type(resource)][resource.arn]
 
     def find(self, arn: str) -> Resource | None:
         return self.resources.get(arn)
@@ -92,9 +96,10 @@ class Backend:
         raise not_found(arn)
 
     def of_kind(self, kind: type[R]) -> Iterator[R]:
-        for resource in self.resources.values():
-            if isinstance(resource, kind):
-                yield resource
+        """The resources of a kind (subclasses included), oldest first within each class."""
+        for cls, members in list(self._by_class.items()):
+            if issubclass(cls, kind):
+                yield from list(members.values())  # type: ignore[misc]
 
     # -- dependencies ----------------------------------------------------------------
 

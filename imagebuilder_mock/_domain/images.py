@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import _integrations
 from .._errors import (
     InvalidParameterCombination,
     InvalidParameterValue,
@@ -48,6 +49,7 @@ from .versioned import (
 from .versions import SemanticVersion, parse_selector, parse_version
 
 __all__ = [
+    "SETTLE_HOOKS",
     "TRANSITION_HOOKS",
     "Image",
     "advance",
@@ -60,6 +62,10 @@ __all__ = [
 # Called as hook(backend, image, old_status, new_status) on every status change;
 # workflow executions follow the build through it.
 TRANSITION_HOOKS: list[Callable[[Backend, Image, str, str], None]] = []
+
+# Called as hook(backend) before images are shown: work that the clock has made
+# due (a scheduled StartResourceStateUpdate) is settled first.
+SETTLE_HOOKS: list[Callable[[Backend], None]] = []
 
 _OS_VERSIONS = (
     ("amazon-linux-2023", "Amazon Linux 2023"),
@@ -84,6 +90,17 @@ def os_version_from_name(name: str, platform: str) -> str:
     return {"Windows": "Microsoft Windows Server 2022", "macOS": "macOS"}.get(
         platform, "Amazon Linux 2023"
     )
+
+
+@dataclass(frozen=True)
+class AmiTarget:
+    """One AMI a build leaves: where, for whom, and how it is named and tagged."""
+
+    region: str
+    account: str
+    name: str | None
+    description: str | None
+    tags: dict[str, str] = field(default_factory=dict)
 
 
 @register_kind
@@ -114,8 +131,8 @@ class Image(Versioned):
     output_resources: dict[str, Any] = field(default_factory=dict)
     deprecation_time: dt.datetime | None = None
     lifecycle_execution_id: str | None = None
-    # Planned AMI copies: (region, account id, name template, description).
-    ami_targets: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
+    # Planned AMI copies, one per distribution region and target account.
+    ami_targets: list[AmiTarget] = field(default_factory=list)
     container_targets: list[tuple[str, str]] = field(default_factory=list)
     # Inspection of the build for ListImagePackages.
     packages: list[dict[str, str]] = field(default_factory=list)
@@ -234,8 +251,14 @@ def _catch_up(backend: Backend, image: Image) -> None:
         image.entered_at = entered + dt.timedelta(seconds=control.seconds_per_status)
 
 
+def _settle(backend: Backend) -> None:
+    for settle in SETTLE_HOOKS:
+        settle(backend)
+
+
 def _shown(backend: Backend, images: Iterable[Image], render: Callable[[Image], Any]) -> list[Any]:
     """Render images as their observers see them, then let observation move them."""
+    _settle(backend)
     control = backend.registry.builds
     items = list(images)
     # A build started before the mode changed still follows the mode in force now.
@@ -328,35 +351,41 @@ def _produce_outputs(backend: Backend, image: Image) -> None:
         return
     build_date = iso_time(image.date_created).replace(":", "-")
     amis = []
-    for region, account, name_template, description in image.ami_targets:
-        name = _expand(name_template, image, build_date) if name_template else None
+    for target in image.ami_targets:
+        expanded = _expand(target.name, image, build_date) if target.name else None
+        name = expanded or f"{image.name} {build_date}"
+        ami_id = _integrations.publish_ami(
+            target.account, target.region, name, target.description, target.tags
+        )
         ami: dict[str, Any] = {
-            "region": region,
-            "image": _ami_id(),
-            "name": name or f"{image.name} {build_date}",
+            "region": target.region,
+            "image": ami_id or _ami_id(),
+            "name": name,
             "state": {"status": "AVAILABLE"},
-            "accountId": account,
+            "accountId": target.account,
         }
-        if description:
-            ami["description"] = description
+        if target.description:
+            ami["description"] = target.description
         amis.append(ami)
     image.output_resources = {"amis": amis}
 
 
 def _distribution_targets(
     backend: Backend, distribution: dict[str, Any] | None, recipe_description: str | None
-) -> tuple[list[tuple[str, str, str | None, str | None]], list[tuple[str, str]]]:
-    amis: list[tuple[str, str, str | None, str | None]] = []
+) -> tuple[list[AmiTarget], list[tuple[str, str]]]:
+    amis: list[AmiTarget] = []
     containers: list[tuple[str, str]] = []
     if not distribution:
-        return [(backend.region, backend.account_id, None, recipe_description)], containers
+        return [AmiTarget(backend.region, backend.account_id, None, recipe_description)], containers
     for entry in distribution.get("distributions", []):
         region = entry["region"]
         ami = entry.get("amiDistributionConfiguration") or {}
         description = ami.get("description") or distribution.get("description")
         accounts = [backend.account_id, *ami.get("targetAccountIds", [])]
         for account in dict.fromkeys(accounts):
-            amis.append((region, account, ami.get("name"), description))
+            amis.append(
+                AmiTarget(region, account, ami.get("name"), description, ami.get("amiTags") or {})
+            )
         container = entry.get("containerDistributionConfiguration") or {}
         target = container.get("targetRepository") or {}
         if target.get("repositoryName"):
@@ -596,6 +625,7 @@ def list_images(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
             "The value supplied for parameter 'filters' is not valid. You cannot list Images "
             "by name and filter by version in the same request."
         )
+    _settle(backend)
     candidates = [
         image
         for image in owned(backend, Image, params.get("owner"))
@@ -731,8 +761,7 @@ def _imported(
     kind: str = "import",
     image_source: str = "IMPORTED",
     extra: dict[str, Any] | None = None,
-    targets: tuple[list[tuple[str, str, str | None, str | None]], list[tuple[str, str]]]
-    | None = None,
+    targets: tuple[list[AmiTarget], list[tuple[str, str]]] | None = None,
 ) -> Image:
     version = parse_version(params["semanticVersion"])
     name = params["name"]
@@ -765,7 +794,9 @@ def _imported(
         image_source=image_source,
         details=details,
         output_resources={"amis": []},
-        ami_targets=[(backend.region, backend.account_id, None, params.get("description"))],
+        ami_targets=[
+            AmiTarget(backend.region, backend.account_id, None, params.get("description"))
+        ],
         packages=_default_packages(platform),
     )
     if targets is not None:

@@ -33,8 +33,8 @@ from .._errors import (
 )
 from .arns import parse_arn, slug
 from .backend import Backend
-from .filters import Matcher, field_equals
-from .images import TRANSITION_HOOKS, Image
+from .filters import field_equals
+from .images import SETTLE_HOOKS, TRANSITION_HOOKS, Image
 from .listing import list_page
 from .operations import check_dry_run, handles
 from .pagination import paginate
@@ -359,24 +359,6 @@ def delete_lifecycle_policy(backend: Backend, params: dict[str, Any]) -> dict[st
     return {"lifecyclePolicyArn": arn}
 
 
-def _name_matcher() -> Matcher[LifecyclePolicy]:
-    """Exact names, or the model's wildcards: ``web*`` (prefix) and ``*web*`` (contains)."""
-
-    def match(policy: LifecyclePolicy, values: list[str]) -> bool:
-        for value in values:
-            if len(value) > 2 and value.startswith("*") and value.endswith("*"):
-                if value[1:-1] in policy.name:
-                    return True
-            elif value.endswith("*"):
-                if policy.name.startswith(value[:-1]):
-                    return True
-            elif policy.name == value:
-                return True
-        return False
-
-    return match
-
-
 @handles("ListLifecyclePolicies")
 def list_lifecycle_policies(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     apply_due_updates(backend)
@@ -385,7 +367,7 @@ def list_lifecycle_policies(backend: Backend, params: dict[str, Any]) -> dict[st
         backend.of_kind(LifecyclePolicy),
         params,
         matchers={
-            "name": _name_matcher(),
+            "name": field_equals(lambda p: p.name),
             "resourceType": field_equals(lambda p: p.settings.get("resourceType")),
             "status": field_equals(lambda p: p.settings.get("status")),
         },
@@ -986,3 +968,6 @@ def start_resource_state_update(backend: Backend, params: dict[str, Any]) -> dic
         execution.status = "PENDING"
         image.deprecation_time = update_at
     return {"lifecycleExecutionId": execution.execution_id, "resourceArn": arn}
+
+
+SETTLE_HOOKS.append(apply_due_updates)

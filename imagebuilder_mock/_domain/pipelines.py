@@ -73,7 +73,7 @@ _SUCCEEDED = frozenset({"AVAILABLE", *LIFECYCLE_STATUSES})
 # -- schedules ------------------------------------------------------------------------------
 
 # The Image Builder cron dialect numbers days of the week 1-7 from Sunday; croniter 0-6.
-_DOW_NUMBER = re.compile(r"(?<![#\d])([1-7])(?![\d])")
+_DOW_NUMBER = re.compile(r"(?<![#/\d])([1-7])(?![\d])")
 _YEAR_RANGE = (1970, 2199)
 _RATE = re.compile(r"^rate\(\s*([0-9]+)\s+(minutes?|hours?|days?|weeks?)\s*\)$")
 _CRON = re.compile(r"^cron\((.*)\)$")

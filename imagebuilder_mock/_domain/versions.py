@@ -36,7 +36,7 @@ class SemanticVersion:
     patch: int
     # The version as the caller wrote it: AWS keeps ``2019.12.03`` in ARNs as
     # given, while comparing node by node as numbers.
-    text: str | None = field(default=None, compare=False)
+    text: str | None = field(default=None, compare=False, kw_only=True)
 
     def __str__(self) -> str:
         return self.text or f"{self.major}.{self.minor}.{self.patch}"
