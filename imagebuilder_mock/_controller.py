@@ -166,6 +166,56 @@ class BuildController:
         with backend.lock:
             return scans.add_finding(backend, **fields)
 
+    # -- the AWS-managed catalog ---------------------------------------------------------
+
+    def add_managed_component(
+        self, name: str, version: str, *, region: str | None = None, **options: Any
+    ) -> str:
+        """Publish a component under ``aws`` (``owner=Amazon``) in a region; returns its ARN.
+
+        Options: ``platform``, ``data`` (a component document), ``build``,
+        ``supported_os_versions``, ``description``, ``change_description``, ``status``.
+        """
+        from ._domain import catalog
+
+        backend = self._backend_of(region, None)
+        with backend.lock:
+            return catalog.add_managed_component(backend, name, version, **options).arn
+
+    def add_managed_workflow(
+        self,
+        name: str,
+        version: str,
+        workflow_type: str = "BUILD",
+        *,
+        region: str | None = None,
+        **options: Any,
+    ) -> str:
+        """Publish a workflow under ``aws`` in a region; returns its build ARN.
+
+        Options: ``data`` (a workflow document), ``build``, ``description``.
+        """
+        from ._domain import catalog
+
+        backend = self._backend_of(region, None)
+        with backend.lock:
+            return catalog.add_managed_workflow(
+                backend, name, version, workflow_type, **options
+            ).arn
+
+    def add_managed_image(
+        self, name: str, version: str, *, region: str | None = None, **options: Any
+    ) -> str:
+        """Publish a base image under ``aws`` in a region; returns its build ARN.
+
+        Options: ``platform``, ``os_version``, ``build``.
+        """
+        from ._domain import catalog_images
+
+        backend = self._backend_of(region, None)
+        with backend.lock:
+            return catalog_images.add_managed_image(backend, name, version, **options).arn
+
     # -- clock ---------------------------------------------------------------------------
 
     def now(self) -> dt.datetime:

@@ -12,11 +12,11 @@ import hashlib
 
 from .arns import slug
 from .backend import Backend, add_seeder
-from .images import Image
+from .images import Image, os_version_from_name
 from .progression import build_path
-from .versions import SemanticVersion
+from .versions import SemanticVersion, parse_version
 
-__all__ = ["BASE_IMAGES", "seed_base_images"]
+__all__ = ["BASE_IMAGES", "add_managed_image", "seed_base_images"]
 
 # (name, platform, os version, versions with their number of builds)
 BASE_IMAGES: tuple[tuple[str, str, str, tuple[tuple[str, int], ...]], ...] = (
@@ -55,50 +55,96 @@ def _ami(region: str, arn: str) -> str:
     return "ami-" + hashlib.sha256(f"{region}:{arn}".encode()).hexdigest()[:17]
 
 
+def _base_image(
+    backend: Backend,
+    name: str,
+    version: SemanticVersion,
+    build: int,
+    platform: str,
+    os_version: str,
+    created: dt.datetime,
+) -> Image:
+    name_slug = slug(name)
+    arn = backend.arn("image", name_slug, str(version), build)
+    return Image(
+        arn=arn,
+        name=name,
+        owner="Amazon",
+        date_created=created,
+        resource_type="image",
+        name_slug=name_slug,
+        region=backend.region,
+        partition=backend.partition,
+        account=backend.account_id,
+        version=version,
+        build=build,
+        platform=platform,
+        os_version=os_version,
+        status="AVAILABLE",
+        path=build_path(tests=False),
+        entered_at=created,
+        build_type="SCHEDULED",
+        image_source="AMAZON_MANAGED",
+        details={"enhancedImageMetadataEnabled": True},
+        output_resources={
+            "amis": [
+                {
+                    "region": backend.region,
+                    "image": _ami(backend.region, arn),
+                    "name": f"{name} {version}",
+                    "description": f"{name} base image",
+                    "state": {"status": "AVAILABLE"},
+                    "accountId": "aws",
+                }
+            ]
+        },
+    )
+
+
 def seed_base_images(backend: Backend) -> None:
     """Add the base images to an ``aws`` backend."""
     for name, platform, os_version, versions in BASE_IMAGES:
-        name_slug = slug(name)
         for age, (text, builds) in enumerate(reversed(versions)):
-            version = SemanticVersion(*(int(n) for n in text.split(".")))
+            version = parse_version(text)
             for build in range(1, builds + 1):
-                arn = backend.arn("image", name_slug, text, build)
                 created = _PUBLISHED - dt.timedelta(days=30 * age, hours=builds - build)
                 backend.add(
-                    Image(
-                        arn=arn,
-                        name=name,
-                        owner="Amazon",
-                        date_created=created,
-                        resource_type="image",
-                        name_slug=name_slug,
-                        region=backend.region,
-                        partition=backend.partition,
-                        account=backend.account_id,
-                        version=version,
-                        build=build,
-                        platform=platform,
-                        os_version=os_version,
-                        status="AVAILABLE",
-                        path=build_path(tests=False),
-                        entered_at=created,
-                        build_type="SCHEDULED",
-                        image_source="AMAZON_MANAGED",
-                        details={"enhancedImageMetadataEnabled": True},
-                        output_resources={
-                            "amis": [
-                                {
-                                    "region": backend.region,
-                                    "image": _ami(backend.region, arn),
-                                    "name": f"{name} {text}",
-                                    "description": f"{name} base image",
-                                    "state": {"status": "AVAILABLE"},
-                                    "accountId": "aws",
-                                }
-                            ]
-                        },
-                    )
+                    _base_image(backend, name, version, build, platform, os_version, created)
                 )
+
+
+def add_managed_image(
+    backend: Backend,
+    name: str,
+    version: str,
+    *,
+    platform: str = "Linux",
+    os_version: str | None = None,
+    build: int | None = None,
+) -> Image:
+    """Publish a base image under ``aws`` in the backend's region (for tests).
+
+    ``backend`` is any backend of the region. ``build`` defaults to the next one.
+    """
+    home = backend.registry.get("aws", backend.region)
+    semantic = parse_version(version, "version")
+    version_arn = home.arn("image", slug(name), str(semantic))
+    same_name = [i for i in home.of_kind(Image) if i.name_slug == slug(name)]
+    taken = [i.build or 0 for i in same_name if i.version_arn == version_arn]
+    number = build if build is not None else max(taken, default=0) + 1
+    # Later builds of a published image keep the operating system it was published with.
+    known = next((i.os_version for i in same_name if i.os_version), None)
+    image = _base_image(
+        home,
+        name,
+        semantic,
+        number,
+        platform,
+        os_version or known or os_version_from_name(slug(name), platform),
+        home.now(),
+    )
+    home.add(image)
+    return image
 
 
 add_seeder("aws", seed_base_images)
