@@ -294,8 +294,24 @@ def test_the_readme_quickstart_example_runs(capsys: pytest.CaptureFixture[str]) 
     example = Path(__file__).resolve().parent.parent / "examples" / "quickstart.py"
     runpy.run_path(str(example), run_name="__main__")
     out = capsys.readouterr().out
-    assert "created: arn:aws:imagebuilder:us-east-1:123456789012:" in out
-    assert "listed:  ['quickstart-builders']" in out
-    assert '"description": "Builds run on m5 instances"' in out
-    assert "4 calls answered in-process" in out
+    assert (
+        "started build:   arn:aws:imagebuilder:us-east-1:123456789012:image/web-server/1.0.0/1"
+        in out
+    )
+    statuses = [line.split()[-1] for line in out.splitlines() if line.startswith("  status:")]
+    assert statuses == [
+        "PENDING",
+        "CREATING",
+        "BUILDING",
+        "TESTING",
+        "DISTRIBUTING",
+        "INTEGRATING",
+        "AVAILABLE",
+    ]
+    assert [line.split()[2] for line in out.splitlines() if line.startswith("AMI in")] == [
+        "us-east-1",
+        "eu-west-1",
+    ]
+    assert "workflow BUILD COMPLETED" in out
+    assert "15 calls answered in-process" in out
     assert not mock_imagebuilder.active

@@ -73,7 +73,9 @@ def test_run_schedules_follows_the_frozen_clock(
     assert imagebuilder_mock.run_schedules() == []
 
 
-def test_seeded_scan_findings(imagebuilder_mock: ImageBuilderMock, imagebuilder_client: Any) -> None:
+def test_seeded_scan_findings(
+    imagebuilder_mock: ImageBuilderMock, imagebuilder_client: Any
+) -> None:
     image = "arn:aws:imagebuilder:us-east-1:123456789012:image/web/1.0.0/1"
     finding = imagebuilder_mock.add_scan_finding(
         severity="HIGH", imageBuildVersionArn=image, vulnerabilityId="CVE-2026-0001"
