@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, cast
 
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.handlers import BUILTIN_HANDLERS
 
+from ._integrations import moto_active
 from ._protocol.model import SERVICE_NAME
 
 if TYPE_CHECKING:
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 __all__ = ["activate", "deactivate", "patch_client"]
 
 _EVENT = f"before-send.{SERVICE_NAME}"
+# The key the mock puts in the environment while active (see _mock.py).
+_FAKE_ACCESS_KEY = "FOOBARKEY"
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[^/]+/([^/]+)/")
 _HOST_REGION = re.compile(r"^[a-z]+://[a-z-]+\.([a-z0-9-]+)\.amazonaws\.com")
 
@@ -76,13 +79,12 @@ def _caller(request: AWSPreparedRequest) -> tuple[str, str]:
 
 
 def _moto_account(access_key: str) -> str | None:
-    try:
-        from moto.core.models import DEFAULT_ACCOUNT_ID, botocore_stubber
-        from moto.iam.models import get_account_id_from
-    except ImportError:  # pragma: no cover - moto is a dependency, but optional at heart
+    # Cheap checks first: this runs on every request.
+    if access_key == _FAKE_ACCESS_KEY or not moto_active():
         return None
-    if not botocore_stubber.enabled:
-        return None
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.iam.models import get_account_id_from
+
     account = get_account_id_from(access_key)
     return account if account != DEFAULT_ACCOUNT_ID else None
 
@@ -96,11 +98,9 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **kwargs: Any) ->
     # rest-json requests carry their JSON body as bytes (or nothing): never a stream.
     request_body = cast("bytes | str | None", request.body)
     status, headers, body = service.handle(operation, request.url, request_body, account, region)
-    response_headers = HeadersDict()
-    response_headers.update(headers)
     # botocore-stubs types this argument as HTTPHeaders; botocore itself takes any
-    # mapping and wraps it in a HeadersDict, which is what it gets here.
-    return AWSResponse(request.url, status, response_headers, _RawBody(body))  # type: ignore[arg-type]
+    # mapping and wraps it in a HeadersDict.
+    return AWSResponse(request.url, status, headers, _RawBody(body))  # type: ignore[arg-type]
 
 
 BUILTIN_HANDLERS.append((_EVENT, _before_send))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -12,6 +13,7 @@ from .._protocol.model import shape_members
 __all__ = ["Resource", "iso_time", "shaped"]
 
 
+@functools.lru_cache(maxsize=8192)
 def iso_time(moment: dt.datetime) -> str:
     """The service's ``DateTime`` string: ISO-8601 UTC with milliseconds and ``Z``."""
     utc = moment.astimezone(dt.timezone.utc)
