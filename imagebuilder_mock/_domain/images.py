@@ -9,6 +9,7 @@ were when the build started, so later edits to them never rewrite history.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from .._errors import (
     invalid_value,
     not_found,
 )
+from .._protocol.model import member_pattern
 from .arns import parse_arn, slug
 from .backend import Backend
 from .filters import Matcher, field_equals
@@ -92,6 +94,17 @@ def os_version_from_name(name: str, platform: str) -> str:
     )
 
 
+@functools.cache
+def _version_shows_build() -> bool:
+    """Whether image ``version`` members carry the build number (``1.0.0/2``).
+
+    The service has always answered so; botocore models before 1.44 declared
+    the member as plain ``X.Y.Z``, and the installed model is the contract.
+    """
+    pattern = str(member_pattern("Image", "version"))
+    return "/" in pattern
+
+
 @dataclass(frozen=True)
 class AmiTarget:
     """One AMI a build leaves: where, for whom, and how it is named and tagged."""
@@ -150,7 +163,9 @@ class Image(Versioned):
         values.update(
             {
                 "type": self.image_type,
-                "version": f"{self.version}/{self.build}",
+                "version": f"{self.version}/{self.build}"
+                if _version_shows_build()
+                else str(self.version),
                 "platform": self.platform,
                 "osVersion": self.os_version,
                 "state": self.state,

@@ -9,6 +9,7 @@ from botocore.model import OperationModel, ServiceModel
 
 __all__ = [
     "error_status",
+    "member_pattern",
     "operation",
     "operation_for_route",
     "service_model",
@@ -75,3 +76,11 @@ def shape_members(shape_name: str) -> frozenset[str]:
     if shape_name not in model.shape_names:
         return frozenset()
     return frozenset(getattr(model.shape_for(shape_name), "members", {}))
+
+
+@functools.cache
+def member_pattern(shape_name: str, member: str = "version") -> str | None:
+    """The ``pattern`` of a structure member's shape, if the model sets one."""
+    shape = service_model().shape_for(shape_name)
+    target = getattr(shape, "members", {}).get(member)
+    return None if target is None else target.metadata.get("pattern")
