@@ -123,6 +123,11 @@ class ServiceQuotaExceeded(ImageBuilderError):
 class DryRunOperation(ImageBuilderError):
     code = "DryRunOperationException"
 
+    def __init__(
+        self, message: str = "Request would have succeeded, but the DryRun flag is set."
+    ) -> None:
+        super().__init__(message)
+
 
 _BY_CODE: dict[str, type[ImageBuilderError]] = {
     cls.code: cls

@@ -7,7 +7,13 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
-from .._errors import ResourceAlreadyExists, ResourceDependency, invalid_value, not_found
+from .._errors import (
+    DryRunOperation,
+    ResourceAlreadyExists,
+    ResourceDependency,
+    invalid_value,
+    not_found,
+)
 from .arns import build_arn, parse_arn, partition_for
 from .idempotency import IdempotencyLedger
 from .progression import BuildControl
@@ -69,11 +75,14 @@ class Backend:
 
     # -- storage ---------------------------------------------------------------------
 
-    def add(self, resource: Resource) -> None:
+    def add(self, resource: Resource, *, dry_run: bool = False) -> None:
+        """Store a new resource; its ARN must be free. A dry run stops once that holds."""
         if resource.arn in self.resources:
             raise ResourceAlreadyExists(
                 f"The following resource '{resource.kind}' already exists: '{resource.arn}'."
             )
+        if dry_run:
+            raise DryRunOperation()
         self.resources[resource.arn] = resource
         self._by_class.setdefault(type(resource), {})[resource.arn] = resource
 

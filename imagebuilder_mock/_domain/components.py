@@ -121,13 +121,6 @@ class Component(Versioned):
     def list_order(self) -> tuple[Any, ...]:
         return list_order(self)
 
-    def view(self, shape_name: str) -> dict[str, Any]:
-        values = super().view(shape_name)
-        # ListComponents shows one entry per version, named by the version ARN.
-        if shape_name == "ComponentVersion":
-            values["arn"] = self.version_arn
-        return values
-
 
 # -- shared by components and workflows -------------------------------------------
 

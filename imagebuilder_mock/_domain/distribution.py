@@ -241,10 +241,7 @@ def create_distribution_configuration(backend: Backend, params: dict[str, Any]) 
         tags=dict(params.get("tags") or {}),
         settings=_settings(backend, params),
     )
-    if config.arn in backend.resources:
-        backend.add(config)  # raises the service's "already exists"
-    check_dry_run(params)
-    backend.add(config)
+    backend.add(config, dry_run=bool(params.get("dryRun")))
     return {"distributionConfigurationArn": config.arn}
 
 

@@ -178,13 +178,6 @@ class Image(Versioned):
         )
         return values
 
-    def version_view(self) -> dict[str, Any]:
-        """The ListImages entry: the version ARN and a version without build."""
-        values = self.view("ImageVersion")
-        values["arn"] = self.version_arn
-        values["version"] = str(self.version)
-        return values
-
     @property
     def is_finished(self) -> bool:
         return self.status in TERMINAL or self.status in LIFECYCLE_STATUSES
@@ -652,7 +645,7 @@ def list_images(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
         params,
         matchers=_image_matchers(),
         sort_key=version_sort_key,
-        view=Image.version_view,
+        view="ImageVersion",
         result_key="imageVersionList",
     )
 

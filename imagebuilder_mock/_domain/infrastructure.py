@@ -11,7 +11,7 @@ from .arns import slug
 from .backend import Backend
 from .filters import field_equals
 from .listing import list_page
-from .operations import check_dry_run, handles
+from .operations import handles
 from .resources import Resource, iso_time
 
 __all__ = ["InfrastructureConfiguration"]
@@ -68,10 +68,7 @@ def create_infrastructure_configuration(backend: Backend, params: dict[str, Any]
         tags=dict(params.get("tags") or {}),
         settings=_settings(params),
     )
-    if config.arn in backend.resources:
-        backend.add(config)  # raises the service's "already exists"
-    check_dry_run(params)
-    backend.add(config)
+    backend.add(config, dry_run=bool(params.get("dryRun")))
     return {"infrastructureConfigurationArn": config.arn}
 
 

@@ -36,7 +36,7 @@ from .backend import Backend
 from .filters import field_equals
 from .images import SETTLE_HOOKS, TRANSITION_HOOKS, Image
 from .listing import list_page
-from .operations import check_dry_run, handles
+from .operations import handles
 from .pagination import paginate
 from .progression import IN_PROGRESS
 from .resources import Resource
@@ -315,10 +315,7 @@ def create_lifecycle_policy(backend: Backend, params: dict[str, Any]) -> dict[st
         tags=dict(params.get("tags") or {}),
         settings=settings,
     )
-    if policy.arn in backend.resources:
-        backend.add(policy)  # raises the service's "already exists"
-    check_dry_run(params)
-    backend.add(policy)
+    backend.add(policy, dry_run=bool(params.get("dryRun")))
     return {"lifecyclePolicyArn": policy.arn}
 
 

@@ -31,4 +31,4 @@ def handles(operation: str) -> Callable[[Handler], Handler]:
 def check_dry_run(params: dict[str, Any]) -> None:
     """Stop a request that asked for a dry run, once everything has been checked."""
     if params.get("dryRun"):
-        raise DryRunOperation("Request would have succeeded, but the DryRun flag is set.")
+        raise DryRunOperation()

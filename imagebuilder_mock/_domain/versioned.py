@@ -40,6 +40,9 @@ V = TypeVar("V", bound="Versioned")
 OWNER_ACCOUNTS = {"Amazon": "aws", "ThirdParty": "third-party", "AWSMarketplace": "aws-marketplace"}
 
 
+_VERSION_ENTRIES = frozenset({"ComponentVersion", "ImageVersion", "WorkflowVersion"})
+
+
 @dataclass(eq=False)
 class Versioned(Resource):
     """A resource at one semantic version (and one build, where the kind has builds)."""
@@ -69,6 +72,15 @@ class Versioned(Resource):
     def series_key(self) -> tuple[str, str, str]:
         """What the versions of one resource share: type, account and slug."""
         return (self.resource_type, self.account, self.name_slug)
+
+    def view(self, shape_name: str) -> dict[str, Any]:
+        values = super().view(shape_name)
+        # The List entries of ListComponents, ListImages and ListWorkflows stand for a
+        # version, not a build: they carry the version ARN and a version without build.
+        if shape_name in _VERSION_ENTRIES:
+            values["arn"] = self.version_arn
+            values["version"] = str(self.version)
+        return values
 
     def latest_version_references(self) -> dict[str, str]:
         return latest_version_references(

@@ -89,13 +89,6 @@ class Workflow(Versioned):
     def list_order(self) -> tuple[Any, ...]:
         return list_order(self)
 
-    def view(self, shape_name: str) -> dict[str, Any]:
-        values = super().view(shape_name)
-        # ListWorkflows shows one entry per version, named by the version ARN.
-        if shape_name == "WorkflowVersion":
-            values["arn"] = self.version_arn
-        return values
-
 
 def find_workflow(backend: Backend, arn: str, parameter: str = "arn") -> Workflow | None:
     """The workflow build an ARN (build, version or wildcard) picks for the caller, or None.
