@@ -14,6 +14,7 @@ from .arns import slug
 from .backend import Backend, add_seeder
 from .images import Image, os_version_from_name
 from .progression import build_path
+from .versioned import located
 from .versions import SemanticVersion, parse_version
 
 __all__ = ["BASE_IMAGES", "add_managed_image", "seed_base_images"]
@@ -64,20 +65,10 @@ def _base_image(
     os_version: str,
     created: dt.datetime,
 ) -> Image:
-    name_slug = slug(name)
-    arn = backend.arn("image", name_slug, str(version), build)
+    place = located(backend, "image", name, version, build, owner="Amazon", date_created=created)
+    arn = place["arn"]
     return Image(
-        arn=arn,
-        name=name,
-        owner="Amazon",
-        date_created=created,
-        resource_type="image",
-        name_slug=name_slug,
-        region=backend.region,
-        partition=backend.partition,
-        account=backend.account_id,
-        version=version,
-        build=build,
+        **place,
         platform=platform,
         os_version=os_version,
         status="AVAILABLE",

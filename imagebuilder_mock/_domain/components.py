@@ -23,7 +23,7 @@ from .._errors import (
     invalid_value,
     not_found,
 )
-from .arns import parse_arn, slug
+from .arns import parse_arn
 from .backend import Backend
 from .documents import (
     parse_component_document,
@@ -36,6 +36,7 @@ from .operations import check_dry_run, handles
 from .versioned import (
     OWNER_ACCOUNTS,
     Versioned,
+    located,
     owned,
     policy_grants,
     register_kind,
@@ -261,19 +262,9 @@ def _new_component(
     version = parse_version(params["semanticVersion"])
     platform = params["platform"]
     parsed = parse_component_document(data, platform)
-    name_slug = slug(params["name"])
+    # The ARN gets its build number when the component is stored.
     return Component(
-        arn="",
-        name=params["name"],
-        owner=backend.account_id,
-        date_created=backend.now(),
-        tags=dict(params.get("tags") or {}),
-        resource_type="component",
-        name_slug=name_slug,
-        region=backend.region,
-        partition=backend.partition,
-        account=backend.account_id,
-        version=version,
+        **located(backend, "component", params["name"], version, tags=params.get("tags")),
         platform=platform,
         component_type=component_type or parsed.component_type,
         parameters=parsed.parameters,
@@ -489,18 +480,16 @@ def component_from_fields(
     **attributes: Any,
 ) -> Component:
     """A component record at a given ARN (the catalog builds its entries with this)."""
-    name_slug = slug(name)
     return Component(
-        arn=backend.arn("component", name_slug, str(version), build, account=account),
-        name=name,
-        owner=owner_field(account),
-        date_created=attributes.pop("date_created", backend.now()),
-        resource_type="component",
-        name_slug=name_slug,
-        region=backend.region,
-        partition=backend.partition,
-        account=account,
-        version=version,
-        build=build,
+        **located(
+            backend,
+            "component",
+            name,
+            version,
+            build,
+            account=account,
+            owner=owner_field(account),
+            date_created=attributes.pop("date_created", None),
+        ),
         **attributes,
     )

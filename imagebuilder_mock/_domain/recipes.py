@@ -32,6 +32,7 @@ from .resources import Resource
 from .versioned import (
     OWNER_ACCOUNTS,
     Versioned,
+    located,
     owned,
     register_kind,
     resolve,
@@ -350,17 +351,7 @@ def _new_recipe(
     name_slug = slug(params["name"])
     version = next_version(backend, resource_type, name_slug, params["semanticVersion"])
     return kind(
-        arn=backend.arn(resource_type, name_slug, str(version)),
-        name=params["name"],
-        owner=backend.account_id,
-        date_created=backend.now(),
-        tags=dict(params.get("tags") or {}),
-        resource_type=resource_type,
-        name_slug=name_slug,
-        region=backend.region,
-        partition=backend.partition,
-        account=backend.account_id,
-        version=version,
+        **located(backend, resource_type, params["name"], version, tags=params.get("tags")),
         settings=_settings(params, platform),
         platform=platform,
     )

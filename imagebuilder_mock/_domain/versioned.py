@@ -9,13 +9,14 @@ version ARN is the concrete one.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
 from .._errors import invalid_value, not_found
-from .arns import Arn, build_arn, parse_arn
+from .arns import Arn, build_arn, parse_arn, slug
 from .backend import REFERENCE_RESOLVERS, Backend
 from .resources import Resource
 from .versions import SemanticVersion, VersionSelector, parse_selector
@@ -26,6 +27,7 @@ __all__ = [
     "build_sort_key",
     "latest_builds",
     "latest_version_references",
+    "located",
     "owned",
     "policy_grants",
     "register_kind",
@@ -93,6 +95,38 @@ class Versioned(Resource):
             ),
             self.version,
         )
+
+
+def located(
+    backend: Backend,
+    resource_type: str,
+    name: str,
+    version: SemanticVersion,
+    build: int | None = None,
+    *,
+    account: str | None = None,
+    owner: str | None = None,
+    tags: dict[str, str] | None = None,
+    date_created: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """The constructor arguments every versioned resource shares: its ARN, name,
+    version, owner and the account and region it lives in."""
+    account = account or backend.account_id
+    name_slug = slug(name)
+    return {
+        "arn": backend.arn(resource_type, name_slug, str(version), build, account=account),
+        "name": name,
+        "owner": owner or account,
+        "date_created": date_created or backend.now(),
+        "tags": dict(tags or {}),
+        "resource_type": resource_type,
+        "name_slug": name_slug,
+        "region": backend.region,
+        "partition": backend.partition,
+        "account": account,
+        "version": version,
+        "build": build,
+    }
 
 
 def latest_version_references(base_arn: str, version: SemanticVersion) -> dict[str, str]:

@@ -32,7 +32,7 @@ from .documents import WorkflowStep, parse_workflow_document
 from .filters import Matcher, field_equals
 from .listing import list_page
 from .operations import check_dry_run, handles
-from .versioned import Versioned, owned, register_kind, resolve
+from .versioned import Versioned, located, owned, register_kind, resolve
 from .versions import SemanticVersion, parse_selector, parse_version
 
 __all__ = ["Workflow", "find_workflow", "workflow_from_fields", "workflow_resource_type"]
@@ -131,18 +131,7 @@ def create_workflow(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     version_arn = backend.arn(resource_type, name_slug, str(version))
     build = new_build(backend, Workflow, version_arn, lambda w: w.content, content)
     workflow = Workflow(
-        arn=backend.arn(resource_type, name_slug, str(version), build),
-        name=params["name"],
-        owner=backend.account_id,
-        date_created=backend.now(),
-        tags=dict(params.get("tags") or {}),
-        resource_type=resource_type,
-        name_slug=name_slug,
-        region=backend.region,
-        partition=backend.partition,
-        account=backend.account_id,
-        version=version,
-        build=build,
+        **located(backend, resource_type, params["name"], version, build, tags=params.get("tags")),
         workflow_type=workflow_type,
         parameters=parsed.parameters,
         steps=parsed.steps,
@@ -235,20 +224,18 @@ def workflow_from_fields(
 ) -> Workflow:
     """A workflow record at a given ARN (the catalog builds its entries with this)."""
     parsed = _parse_published(data)
-    name_slug = slug(name)
     resource_type = workflow_resource_type(workflow_type)
     return Workflow(
-        arn=backend.arn(resource_type, name_slug, str(version), build, account=account),
-        name=name,
-        owner=owner_field(account),
-        date_created=attributes.pop("date_created", backend.now()),
-        resource_type=resource_type,
-        name_slug=name_slug,
-        region=backend.region,
-        partition=backend.partition,
-        account=account,
-        version=version,
-        build=build,
+        **located(
+            backend,
+            resource_type,
+            name,
+            version,
+            build,
+            account=account,
+            owner=owner_field(account),
+            date_created=attributes.pop("date_created", None),
+        ),
         workflow_type=workflow_type,
         parameters=parsed.parameters,
         steps=parsed.steps,
