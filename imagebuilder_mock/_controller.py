@@ -62,8 +62,7 @@ class BuildController:
         for backend in self.service.registry.existing():
             with backend.lock:
                 for image in list(backend.of_kind(images.Image)):
-                    while not image.is_finished and images._step(backend, image):
-                        pass
+                    images.run_to_end(backend, image)
 
     def fail_build(
         self,

@@ -717,7 +717,7 @@ def _carry_on(backend: Backend, image: Image) -> None:
     _progress(backend, image, finish=False)
     if image.held_by is None:
         # Released: in immediate mode the build runs on to its end, as it did at creation.
-        images._after_start(backend, image)
+        images.follow_mode(backend, image)
 
 
 def _stop(backend: Backend, image: Image, step: StepExecution, reason: str | None) -> None:

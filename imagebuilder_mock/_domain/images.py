@@ -54,11 +54,16 @@ from .versions import SemanticVersion, parse_selector, parse_version
 __all__ = [
     "SETTLE_HOOKS",
     "TRANSITION_HOOKS",
+    "AmiTarget",
     "Image",
     "advance",
     "cancel",
+    "configuration",
+    "follow_mode",
     "observe",
+    "run_to_end",
     "start_build",
+    "summaries_page",
     "version_matcher",
 ]
 
@@ -226,7 +231,8 @@ def _step(backend: Backend, image: Image, *, release: bool = False) -> bool:
     return True
 
 
-def _run_to_end(backend: Backend, image: Image) -> None:
+def run_to_end(backend: Backend, image: Image) -> None:
+    """Move a build on until it finishes or something holds it."""
     while _step(backend, image):
         pass
 
@@ -243,7 +249,7 @@ def observe(backend: Backend, image: Image) -> None:
     elif control.mode == "wall-clock":
         _catch_up(backend, image)
     elif control.mode == "immediate":
-        _run_to_end(backend, image)
+        run_to_end(backend, image)
 
 
 def _catch_up(backend: Backend, image: Image) -> None:
@@ -276,7 +282,7 @@ def _shown(backend: Backend, images: Iterable[Image], render: Callable[[Image], 
             _catch_up(backend, image)
     elif control.mode == "immediate":
         for image in items:
-            _run_to_end(backend, image)
+            run_to_end(backend, image)
     rendered = [render(image) for image in items]
     if control.mode == "observe":
         for image in items:
@@ -322,9 +328,10 @@ def cancel(backend: Backend, image: Image) -> None:
     _enter(backend, image, "CANCELLED", _default_reason("CANCELLED"))
 
 
-def _after_start(backend: Backend, image: Image) -> None:
+def follow_mode(backend: Backend, image: Image) -> None:
+    """Let a build that (re)starts move as the progression mode says."""
     if backend.registry.builds.mode == "immediate":
-        _run_to_end(backend, image)
+        run_to_end(backend, image)
 
 
 # -- outputs --------------------------------------------------------------------------
@@ -411,7 +418,11 @@ def _recipe_kinds() -> tuple[type[Versioned], type[Versioned]]:
     return recipes.ImageRecipe, recipes.ContainerRecipe
 
 
-def _configuration(backend: Backend, arn: str, kind_name: str, parameter: str) -> Any:
+def configuration(backend: Backend, arn: str, kind_name: str, parameter: str) -> Any:
+    """The infrastructure or distribution configuration a build request names.
+
+    A missing one is the caller's bad parameter, not a missing resource of the call.
+    """
     from . import distribution, infrastructure
 
     kinds = {
@@ -462,7 +473,7 @@ def start_build(
         raise invalid_value(
             parameter, f"The recipe '{recipe_arn or container_arn}' does not exist."
         )
-    infrastructure = _configuration(
+    infrastructure = configuration(
         backend,
         params["infrastructureConfigurationArn"],
         "InfrastructureConfiguration",
@@ -470,7 +481,7 @@ def start_build(
     )
     distribution = None
     if params.get("distributionConfigurationArn"):
-        distribution = _configuration(
+        distribution = configuration(
             backend,
             params["distributionConfigurationArn"],
             "DistributionConfiguration",
@@ -541,7 +552,7 @@ def start_build(
     backend.add(image)
     for hook in TRANSITION_HOOKS:
         hook(backend, image, "", image.status)
-    _after_start(backend, image)
+    follow_mode(backend, image)
     return image
 
 
@@ -647,9 +658,10 @@ def list_images(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-def _summaries(
+def summaries_page(
     backend: Backend, operation: str, images: list[Image], params: dict[str, Any]
 ) -> dict[str, Any]:
+    """A page of ImageSummary entries, newest build first, shown as observations."""
     result = list_page(
         operation,
         images,
@@ -682,7 +694,7 @@ def list_image_build_versions(backend: Backend, params: dict[str, Any]) -> dict[
         for image in home.of_kind(Image)
         if image.name_slug == parsed.name and selector.matches(image.version)
     ]
-    return _summaries(backend, "ListImageBuildVersions", images, params)
+    return summaries_page(backend, "ListImageBuildVersions", images, params)
 
 
 @handles("DeleteImage")
@@ -733,7 +745,7 @@ def retry_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     image.retried = True
     _enter(backend, image, image.stopped_at or image.path[0])
     image.stopped_at = None
-    _after_start(backend, image)
+    follow_mode(backend, image)
     return {"imageBuildVersionArn": arn}
 
 
@@ -798,7 +810,7 @@ def _imported(
     backend.add(image)
     for hook in TRANSITION_HOOKS:
         hook(backend, image, "", image.status)
-    _after_start(backend, image)
+    follow_mode(backend, image)
     return image
 
 
@@ -810,7 +822,7 @@ def import_vm_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
 
 @handles("ImportDiskImage")
 def import_disk_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
-    infrastructure = _configuration(
+    infrastructure = configuration(
         backend,
         params["infrastructureConfigurationArn"],
         "InfrastructureConfiguration",
@@ -824,7 +836,7 @@ def import_disk_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any
 @handles("DistributeImage")
 def distribute_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     source = params["sourceImage"]
-    distribution = _configuration(
+    distribution = configuration(
         backend,
         params["distributionConfigurationArn"],
         "DistributionConfiguration",

@@ -29,7 +29,7 @@ from .arns import slug
 from .backend import REFERENCE_RESOLVERS, Backend
 from .components import is_visible
 from .filters import Matcher, apply_filters, field_equals
-from .images import TRANSITION_HOOKS, Image, _configuration, _summaries, observe, start_build
+from .images import TRANSITION_HOOKS, Image, configuration, observe, start_build, summaries_page
 from .operations import check_dry_run, handles
 from .pagination import paginate
 from .progression import LIFECYCLE_STATUSES
@@ -361,14 +361,14 @@ def _check_workflows(backend: Backend, workflows: list[dict[str, Any]] | None) -
 def _settings(backend: Backend, params: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """What a Create or Update configures, checked and with defaults; and the platform."""
     recipe = _recipe(backend, params)
-    _configuration(
+    configuration(
         backend,
         params["infrastructureConfigurationArn"],
         "InfrastructureConfiguration",
         "infrastructureConfigurationArn",
     )
     if params.get("distributionConfigurationArn"):
-        _configuration(
+        configuration(
             backend,
             params["distributionConfigurationArn"],
             "DistributionConfiguration",
@@ -598,4 +598,4 @@ def list_image_pipeline_images(backend: Backend, params: dict[str, Any]) -> dict
     built: list[Image] = []
     if isinstance(backend.find(arn), ImagePipeline):
         built = [image for image in backend.of_kind(Image) if image.pipeline_arn == arn]
-    return _summaries(backend, "ListImagePipelineImages", built, params)
+    return summaries_page(backend, "ListImagePipelineImages", built, params)
