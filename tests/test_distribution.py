@@ -12,8 +12,8 @@ import botocore.session
 import pytest
 from botocore.exceptions import ClientError
 from botocore.model import ListShape, MapShape, Shape, StringShape, StructureShape
+from model import filter_values_allow_wildcards, if_wildcards_allowed, outcome, requires_member
 
-from imagebuilder_mock._domain.distribution import DistributionConfiguration
 from imagebuilder_mock._domain.resources import Resource
 
 ACCOUNT = "123456789012"
@@ -219,6 +219,7 @@ def test_create_duplicate_name_is_refused(imagebuilder_client: Any) -> None:
     assert _get(imagebuilder_client, arn)["name"] == "Web Dist"
 
 
+@requires_member("CreateDistributionConfiguration", "dryRun")
 def test_create_dry_run_checks_without_creating(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         _create(imagebuilder_client, dryRun=True)
@@ -229,6 +230,7 @@ def test_create_dry_run_checks_without_creating(imagebuilder_client: Any) -> Non
     assert listed["distributionConfigurationSummaryList"] == []
 
 
+@requires_member("CreateDistributionConfiguration", "dryRun")
 def test_create_dry_run_still_reports_invalid_requests(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         _create(imagebuilder_client, dryRun=True, distributions=[{"region": REGION}] * 2)
@@ -626,10 +628,9 @@ def test_list_pages_through_a_name_filter(imagebuilder_client: Any) -> None:
         _create(imagebuilder_client, name=name)
     names: list[str] = []
     pages = 0
-    request: dict[str, Any] = {
-        "filters": [{"name": "name", "values": ["web*"]}],
-        "maxResults": 2,
-    }
+    # Models before botocore 1.44 refuse '*' in filter values: name each one instead.
+    values = ["web*"] if filter_values_allow_wildcards() else [f"web-{c}" for c in "abcde"]
+    request: dict[str, Any] = {"filters": [{"name": "name", "values": values}], "maxResults": 2}
 
     while True:
         response = imagebuilder_client.list_distribution_configurations(**request)
@@ -648,35 +649,35 @@ def test_list_pages_through_a_name_filter(imagebuilder_client: Any) -> None:
     [
         (["Web Main"], ["Web Main"]),
         (["web main"], []),  # case-sensitive, and not the ARN's slug
-        (["Web*"], ["Web Main", "Web Side"]),
-        (["*Side*"], ["DB Side", "Web Side"]),
+        (["Web*"], if_wildcards_allowed(["Web Main", "Web Side"])),
+        (["*Side*"], if_wildcards_allowed(["DB Side", "Web Side"])),
         (["DB Side", "Web Main"], ["DB Side", "Web Main"]),
     ],
 )
-def test_list_name_filter(imagebuilder_client: Any, values: list[str], expected: list[str]) -> None:
+def test_list_name_filter(imagebuilder_client: Any, values: list[str], expected: Any) -> None:
     for name in ["Web Main", "Web Side", "DB Side"]:
         _create(imagebuilder_client, name=name)
 
-    response = imagebuilder_client.list_distribution_configurations(
-        filters=[{"name": "name", "values": values}]
-    )
+    def names() -> list[str]:
+        response = imagebuilder_client.list_distribution_configurations(
+            filters=[{"name": "name", "values": values}]
+        )
+        return [s["name"] for s in response["distributionConfigurationSummaryList"]]
 
-    assert [s["name"] for s in response["distributionConfigurationSummaryList"]] == expected
+    assert outcome(names) == expected
 
 
 def test_list_name_filter_wildcards_match_anywhere(imagebuilder_client: Any) -> None:
     for name in ["Web Main", "Web Side", "DB Side"]:
         _create(imagebuilder_client, name=name)
 
-    response = imagebuilder_client.list_distribution_configurations(
-        filters=[{"name": "name", "values": ["*Side", "W*n"]}]
-    )
+    def names() -> list[str]:
+        response = imagebuilder_client.list_distribution_configurations(
+            filters=[{"name": "name", "values": ["*Side", "W*n"]}]
+        )
+        return [s["name"] for s in response["distributionConfigurationSummaryList"]]
 
-    assert [s["name"] for s in response["distributionConfigurationSummaryList"]] == [
-        "DB Side",
-        "Web Main",
-        "Web Side",
-    ]
+    assert outcome(names) == if_wildcards_allowed(["DB Side", "Web Main", "Web Side"])
 
 
 def test_list_refuses_unknown_filter(imagebuilder_client: Any) -> None:
@@ -697,29 +698,3 @@ def test_list_refuses_foreign_token(imagebuilder_client: Any) -> None:
     code, message = _error(excinfo)
     assert code == "InvalidPaginationTokenException"
     assert "'not-a-token'" in message
-
-
-# -- the record other families read --------------------------------------------------------
-
-
-def test_record_exposes_regions_and_ami_settings(
-    imagebuilder_client: Any, imagebuilder_mock: Any
-) -> None:
-    ami = {"name": AMI_NAME, "targetAccountIds": ["111122223333"]}
-    arn = _create(
-        imagebuilder_client,
-        description="d",
-        distributions=[
-            {"region": REGION, "amiDistributionConfiguration": ami},
-            {"region": "eu-west-1"},
-        ],
-    )
-
-    config = imagebuilder_mock.backend().get(arn, DistributionConfiguration, "arn")
-
-    assert config.regions == [REGION, "eu-west-1"]
-    assert config.description == "d"
-    assert config.distributions[1] == {"region": "eu-west-1"}
-    assert config.ami_distribution(REGION) == ami
-    assert config.ami_distribution("eu-west-1") is None
-    assert config.distribution("ap-south-1") is None

@@ -57,10 +57,6 @@ class Arn:
         )
 
     @property
-    def is_build(self) -> bool:
-        return self.build is not None
-
-    @property
     def is_wildcard(self) -> bool:
         return self.version is None or "x" in self.version
 

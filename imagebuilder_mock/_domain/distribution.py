@@ -65,21 +65,13 @@ class DistributionConfiguration(Resource):
 
     ``settings`` holds every configuration member of the last Create or Update
     request (``description``, ``distributions`` and whatever the model adds),
-    named as in the model. Other families read it through the properties below:
-    ``distributions`` (the per-region entries, as dicts shaped like the model's
-    ``Distribution``), ``regions``, ``distribution(region)`` and
-    ``ami_distribution(region)``.
+    named as in the model; ``distributions`` and ``regions`` read it.
     """
 
     kind = "DistributionConfiguration"
 
     settings: dict[str, Any] = field(default_factory=dict)
     date_updated: dt.datetime | None = None
-
-    @property
-    def description(self) -> str | None:
-        value = self.settings.get("description")
-        return value if isinstance(value, str) else None
 
     @property
     def distributions(self) -> list[dict[str, Any]]:
@@ -89,21 +81,6 @@ class DistributionConfiguration(Resource):
     @property
     def regions(self) -> list[str]:
         return [entry["region"] for entry in self.distributions]
-
-    def distribution(self, region: str) -> dict[str, Any] | None:
-        """The entry for ``region``, or None if the configuration does not target it."""
-        for entry in self.distributions:
-            if entry["region"] == region:
-                return entry
-        return None
-
-    def ami_distribution(self, region: str) -> dict[str, Any] | None:
-        """The ``amiDistributionConfiguration`` for ``region`` (name template verbatim)."""
-        entry = self.distribution(region)
-        if entry is None:
-            return None
-        ami = entry.get("amiDistributionConfiguration")
-        return ami if isinstance(ami, dict) else None
 
     def fields(self) -> dict[str, Any]:
         values = super().fields()

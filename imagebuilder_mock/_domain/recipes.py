@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 from .._errors import (
     InvalidParameterCombination,
@@ -67,8 +67,6 @@ _PRODUCT_ID = re.compile(
 @dataclass(eq=False)
 class Recipe(Versioned):
     """What image and container recipes share: components, a parent, a platform."""
-
-    has_builds: ClassVar[bool] = False
 
     platform: str = "Linux"
     # Every request member that describes the recipe, kept as sent so that a

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 
 from .._errors import invalid_value, not_found
 from .arns import Arn, build_arn, parse_arn, slug
@@ -48,8 +48,6 @@ _VERSION_ENTRIES = frozenset({"ComponentVersion", "ImageVersion", "WorkflowVersi
 @dataclass(eq=False)
 class Versioned(Resource):
     """A resource at one semantic version (and one build, where the kind has builds)."""
-
-    has_builds: ClassVar[bool] = True
 
     resource_type: str = ""
     name_slug: str = ""
