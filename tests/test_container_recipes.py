@@ -7,6 +7,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from model import requires_member
 
 ACCOUNT = "123456789012"
 PREFIX = f"arn:aws:imagebuilder:us-east-1:{ACCOUNT}"
@@ -340,6 +341,7 @@ def test_version_out_of_bounds(imagebuilder_client: Any) -> None:
     )
 
 
+@requires_member("CreateContainerRecipe", "dryRun")
 def test_dry_run(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         make_container_recipe(imagebuilder_client, dryRun=True)

@@ -7,6 +7,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from model import known_members, requires_member
 
 ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "111122223333"
@@ -107,6 +108,8 @@ def test_every_optional_member_round_trips(imagebuilder_client: Any) -> None:
         "systemsManagerAgent": {"uninstallAfterBuild": True},
         "userDataOverride": "ZWNobyBoZWxsbw==",
     }
+    # Members only newer models have (botocore would refuse them on older ones).
+    newer = known_members("CreateImageRecipe", {"amiWatermarks": ["lineage-marker"]})
     arn = make_recipe(
         imagebuilder_client,
         description="Base image",
@@ -117,7 +120,7 @@ def test_every_optional_member_round_trips(imagebuilder_client: Any) -> None:
         workingDirectory="/opt/build",
         additionalInstanceConfiguration=additional,
         amiTags={"os": "al2"},
-        amiWatermarks=["lineage-marker"],
+        **newer,
     )
     got = imagebuilder_client.get_image_recipe(imageRecipeArn=arn)
     recipe = got["imageRecipe"]
@@ -137,7 +140,7 @@ def test_every_optional_member_round_trips(imagebuilder_client: Any) -> None:
         "workingDirectory": "/opt/build",
         "additionalInstanceConfiguration": additional,
         "amiTags": {"os": "al2"},
-        "amiWatermarks": ["lineage-marker"],
+        **newer,
     }
     assert recipe["dateCreated"].endswith("Z")
     assert got["latestVersionReferences"]["latestPatchVersionArn"] == arn
@@ -363,6 +366,7 @@ def test_semantic_version_pattern_is_enforced(imagebuilder_client: Any) -> None:
     assert message.startswith("The value supplied for parameter 'semanticVersion' is not valid.")
 
 
+@requires_member("CreateImageRecipe", "dryRun")
 def test_dry_run_checks_everything_and_creates_nothing(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         make_recipe(imagebuilder_client, dryRun=True)

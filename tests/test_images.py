@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from builders import aws_image, build, distribution, image_recipe, infrastructure
+from model import image_version
 
 from imagebuilder_mock import ImageBuilderMock
 
@@ -38,7 +39,7 @@ def test_build_is_named_after_its_recipe(imagebuilder_client: Any) -> None:
     )
     image = imagebuilder_client.get_image(imageBuildVersionArn=second)["image"]
     assert image["name"] == "Web_Server"
-    assert image["version"] == "2.1.0/2"
+    assert image["version"] == image_version("2.1.0", 2)
     assert image["type"] == "AMI"
     assert image["platform"] == "Linux"
     assert image["osVersion"] == "Amazon Linux 2023"
@@ -196,10 +197,8 @@ def test_get_image_by_version_and_wildcard(imagebuilder_client: Any) -> None:
     for selector in ("x.x.x", "1.x.x", "1.1.x", "1.1.0"):
         got = imagebuilder_client.get_image(imageBuildVersionArn=f"{base}/{selector}")["image"]
         assert got["arn"] == latest
-    assert (
-        imagebuilder_client.get_image(imageBuildVersionArn=f"{base}/1.0.x")["image"]["version"]
-        == "1.0.0/1"
-    )
+    older = imagebuilder_client.get_image(imageBuildVersionArn=f"{base}/1.0.x")["image"]
+    assert older["version"] == image_version("1.0.0", 1)
     error = error_of(imagebuilder_client.get_image, imageBuildVersionArn=f"{base}/2.x.x")
     assert error == {
         "Code": "ResourceNotFoundException",
@@ -233,7 +232,7 @@ def test_list_images_and_build_versions(imagebuilder_client: Any) -> None:
     assert [(v["arn"], v["version"]) for v in versions] == [(arns[0].rsplit("/", 1)[0], "1.0.0")]
     summaries = imagebuilder_client.list_image_build_versions(imageVersionArn=versions[0]["arn"])
     assert [s["arn"] for s in summaries["imageSummaryList"]] == arns[::-1]
-    assert summaries["imageSummaryList"][0]["version"] == "1.0.0/3"
+    assert summaries["imageSummaryList"][0]["version"] == image_version("1.0.0", 3)
     page = imagebuilder_client.list_image_build_versions(
         imageVersionArn=versions[0]["arn"], maxResults=2
     )

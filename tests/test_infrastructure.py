@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from model import requires_member
 from test_shapes import FULL_CONFIGURATION
 
 from imagebuilder_mock import ImageBuilderMock
@@ -222,6 +223,7 @@ def test_update_applies_the_placement_rules(imagebuilder_client: Any) -> None:
     assert "placement" not in _get(imagebuilder_client, arn)
 
 
+@requires_member("CreateInfrastructureConfiguration", "dryRun")
 def test_dry_run_creates_nothing(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as caught:
         _create(imagebuilder_client, dryRun=True)

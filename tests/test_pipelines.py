@@ -8,6 +8,7 @@ from typing import Any
 import builders
 import pytest
 from botocore.exceptions import ClientError
+from model import if_wildcards_allowed, image_version, outcome, requires_member
 
 from imagebuilder_mock import ImageBuilderMock
 from imagebuilder_mock._domain.pipelines import run_due_schedules
@@ -226,6 +227,7 @@ def test_names_are_unique_per_account_and_region(imagebuilder_client: Any) -> No
     )
 
 
+@requires_member("CreateImagePipeline", "dryRun")
 def test_dry_run_checks_everything_and_creates_nothing(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as caught:
         _pipeline(imagebuilder_client, dryRun=True)
@@ -447,8 +449,10 @@ def test_list_returns_full_pipelines_and_filters(imagebuilder_client: Any) -> No
     everything = imagebuilder_client.list_image_pipelines()["imagePipelineList"]
     assert [p["name"] for p in everything] == ["batch", "web-nightly", "web-weekly"]
     assert everything[0]["imageTestsConfiguration"]["timeoutMinutes"] == 720
-    assert names(("name", ["web*"])) == ["web-nightly", "web-weekly"]
-    assert names(("name", ["*eek*"])) == ["web-weekly"]
+    assert outcome(lambda: names(("name", ["web*"]))) == if_wildcards_allowed(
+        ["web-nightly", "web-weekly"]
+    )
+    assert outcome(lambda: names(("name", ["*eek*"]))) == if_wildcards_allowed(["web-weekly"])
     assert names(("name", ["batch"])) == ["batch"]
     assert names(("status", ["DISABLED"])) == ["batch"]
     assert names(("description", ["nightly"])) == ["web-nightly"]
@@ -627,7 +631,7 @@ def test_list_image_pipeline_images_after_two_runs(imagebuilder_client: Any) -> 
         "image/web/1.0.0/2",
         "image/web/1.0.0/1",
     ]
-    assert [i["version"] for i in images] == ["1.0.0/2", "1.0.0/1"]
+    assert [i["version"] for i in images] == [image_version("1.0.0", 2), image_version("1.0.0", 1)]
     assert {i["state"]["status"] for i in images} == {"AVAILABLE"}
     filtered = imagebuilder_client.list_image_pipeline_images(
         imagePipelineArn=arn, filters=[{"name": "version", "values": ["2.0.0"]}]

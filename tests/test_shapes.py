@@ -14,26 +14,34 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from model import known_members, members
 
 from imagebuilder_mock import ImageBuilderMock
 from imagebuilder_mock._domain import operations
 
-FULL_CONFIGURATION: dict[str, Any] = {
-    "description": "every member set",
-    "instanceTypes": ["m5.large", "m5.xlarge"],
-    "instanceProfileName": "builder-profile",
-    "securityGroupIds": ["sg-0123456789abcdef0"],
-    "subnetId": "subnet-0123456789abcdef0",
-    "logging": {"s3Logs": {"s3BucketName": "logs", "s3KeyPrefix": "builds/"}},
-    "keyPair": "ops-key",
-    "terminateInstanceOnFailure": False,
-    "terminateInstanceOnCompletion": True,
-    "snsTopicArn": "arn:aws:sns:us-east-1:123456789012:builds",
-    "resourceTags": {"team": "platform"},
-    "instanceMetadataOptions": {"httpTokens": "required", "httpPutResponseHopLimit": 2},
-    "placement": {"availabilityZone": "us-east-1a", "tenancy": "host", "hostId": "h-0123"},
-    "parentInstance": {"autoScalingGroup": {"name": "asg", "capacityWaitTimeoutSeconds": 600}},
-}
+# Every optional member of the request; members the installed model lacks are
+# left out (botocore refuses them), and a test below proves none is missing.
+FULL_CONFIGURATION: dict[str, Any] = known_members(
+    "CreateInfrastructureConfiguration",
+    {
+        "description": "every member set",
+        "instanceTypes": ["m5.large", "m5.xlarge"],
+        "instanceProfileName": "builder-profile",
+        "securityGroupIds": ["sg-0123456789abcdef0"],
+        "subnetId": "subnet-0123456789abcdef0",
+        "logging": {"s3Logs": {"s3BucketName": "logs", "s3KeyPrefix": "builds/"}},
+        "keyPair": "ops-key",
+        "terminateInstanceOnFailure": False,
+        "terminateInstanceOnCompletion": True,
+        "snsTopicArn": "arn:aws:sns:us-east-1:123456789012:builds",
+        "resourceTags": {"team": "platform"},
+        "instanceMetadataOptions": {"httpTokens": "required", "httpPutResponseHopLimit": 2},
+        "placement": {"availabilityZone": "us-east-1a", "tenancy": "host", "hostId": "h-0123"},
+        "parentInstance": {"autoScalingGroup": {"name": "asg", "capacityWaitTimeoutSeconds": 600}},
+    },
+)
+# Members the configuration tests set on their own, or that change no stored field.
+NOT_CONFIGURATION = {"name", "tags", "clientToken", "dryRun"}
 
 
 def _configuration(client: Any, name: str = "shapes") -> str:
@@ -97,6 +105,12 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "UntagResource": _untag,
     "ListTagsForResource": _list_tags,
 }
+
+
+def test_full_configuration_sets_every_member_of_the_installed_model() -> None:
+    for operation in ("CreateInfrastructureConfiguration", "UpdateInfrastructureConfiguration"):
+        configurable = members(operation) - NOT_CONFIGURATION - {"infrastructureConfigurationArn"}
+        assert set(FULL_CONFIGURATION) == configurable, operation
 
 
 def test_response_checking_is_on_for_the_suite(imagebuilder_mock: ImageBuilderMock) -> None:
