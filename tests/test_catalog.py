@@ -9,8 +9,6 @@ import pytest
 from botocore.exceptions import ClientError
 
 from imagebuilder_mock._domain.catalog import (
-    add_managed_component,
-    add_managed_workflow,
     aws_component,
 )
 from imagebuilder_mock._domain.components import find_component
@@ -267,24 +265,23 @@ def test_amazon_workflow_build_versions(imagebuilder_client: Any) -> None:
 
 
 def test_add_managed_component(imagebuilder_mock: Any, imagebuilder_client: Any) -> None:
-    added = add_managed_component(
-        imagebuilder_mock.backend(),
+    added = imagebuilder_mock.add_managed_component(
         "corp-hardening-linux",
         "2.0.0",
         supported_os_versions=["Amazon Linux 2023"],
         description="Hardening baseline",
     )
-    assert added.arn == f"{AWS}:component/corp-hardening-linux/2.0.0/1"
+    assert added == f"{AWS}:component/corp-hardening-linux/2.0.0/1"
     got = imagebuilder_client.get_component(
         componentBuildVersionArn=f"{AWS}:component/corp-hardening-linux/x.x.x"
     )["component"]
     assert (got["arn"], got["description"], got["owner"]) == (
-        added.arn,
+        added,
         "Hardening baseline",
         "Amazon",
     )
-    again = add_managed_component(imagebuilder_mock.backend(), "update-linux", "1.0.2")
-    assert again.arn == f"{AWS}:component/update-linux/1.0.2/3"
+    again = imagebuilder_mock.add_managed_component("update-linux", "1.0.2")
+    assert again == f"{AWS}:component/update-linux/1.0.2/3"
     names = {c["name"] for c in components(imagebuilder_client, owner="Amazon")}
     assert "corp-hardening-linux" in names
 
@@ -293,26 +290,25 @@ def test_add_managed_component_validates_its_document(imagebuilder_mock: Any) ->
     from imagebuilder_mock import ImageBuilderError
 
     with pytest.raises(ImageBuilderError, match="Invalid schema version"):
-        add_managed_component(
-            imagebuilder_mock.backend(), "broken", "1.0.0", data="schemaVersion: 9\n"
-        )
+        imagebuilder_mock.add_managed_component("broken", "1.0.0", data="schemaVersion: 9\n")
 
 
 def test_add_managed_workflow(imagebuilder_mock: Any, imagebuilder_client: Any) -> None:
-    added = add_managed_workflow(imagebuilder_mock.backend(), "build-image", "1.1.0")
-    assert added.arn == f"{AWS}:workflow/build/build-image/1.1.0/1"
-    assert added.steps[0].name == "LaunchBuildInstance"
+    added = imagebuilder_mock.add_managed_workflow("build-image", "1.1.0")
+    assert added == f"{AWS}:workflow/build/build-image/1.1.0/1"
+    data = imagebuilder_client.get_workflow(workflowBuildVersionArn=added)["workflow"]["data"]
+    assert "name: LaunchBuildInstance" in data
     got = imagebuilder_client.get_workflow(
         workflowBuildVersionArn=f"{AWS}:workflow/build/build-image/x.x.x"
     )["workflow"]
-    assert got["arn"] == added.arn
+    assert got["arn"] == added
 
 
 def test_additions_end_with_the_mock() -> None:
     from imagebuilder_mock import mock_imagebuilder
 
     with mock_imagebuilder() as mock:
-        add_managed_component(mock.backend(), "temporary-linux", "1.0.0")
+        mock.add_managed_component("temporary-linux", "1.0.0")
     with mock_imagebuilder():
         client = boto3.client("imagebuilder", region_name="us-east-1")
         names = {c["name"] for c in components(client, owner="Amazon")}

@@ -868,11 +868,7 @@ def test_deprecated_components_cannot_be_added(
     imagebuilder_client: Any, imagebuilder_mock: Any
 ) -> None:
     # AWS deprecates its own components; the catalog hook publishes one as AWS would.
-    from imagebuilder_mock._domain.catalog import add_managed_component
-
-    add_managed_component(
-        imagebuilder_mock.backend(), "old-agent-linux", "1.0.0", status="DEPRECATED"
-    )
+    imagebuilder_mock.add_managed_component("old-agent-linux", "1.0.0", status="DEPRECATED")
     ref = f"{AWS_COMPONENT}/old-agent-linux/1.0.0/1"
     with pytest.raises(ClientError) as excinfo:
         make_recipe(imagebuilder_client, components=[{"componentArn": ref}])

@@ -10,7 +10,6 @@ from botocore.exceptions import ClientError
 from model import if_wildcards_allowed, outcome, requires_member
 
 from imagebuilder_mock import ImageBuilderMock
-from imagebuilder_mock._domain.lifecycle import run_lifecycle_policies
 
 pytestmark = pytest.mark.imagebuilder(progression="immediate")
 
@@ -114,7 +113,7 @@ class Lab:
         return arns
 
     def run(self, policy_arn: str | None = None) -> list[str]:
-        return run_lifecycle_policies(self.mock.backend(), policy_arn)
+        return self.mock.run_lifecycle_policies(policy_arn)
 
     def image(self, arn: str) -> dict[str, Any]:
         image: dict[str, Any] = self.client.get_image(imageBuildVersionArn=arn)["image"]

@@ -11,7 +11,6 @@ from botocore.exceptions import ClientError
 from model import if_wildcards_allowed, image_version, outcome, requires_member
 
 from imagebuilder_mock import ImageBuilderMock
-from imagebuilder_mock._domain.pipelines import run_due_schedules
 
 REGION = "us-east-1"
 PIPELINE_ARN = "arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/"
@@ -684,19 +683,18 @@ def test_scheduled_runs_start_when_due(
             "pipelineExecutionStartCondition": "EXPRESSION_MATCH_ONLY",
         },
     )
-    backend = imagebuilder_mock.backend()
-    assert run_due_schedules(backend, imagebuilder_mock.now()) == []
+    assert imagebuilder_mock.run_schedules() == []
     imagebuilder_mock.set_time(NOON_UTC + dt.timedelta(hours=6))
-    started = run_due_schedules(backend, imagebuilder_mock.now())
+    started = imagebuilder_mock.run_schedules()
     assert len(started) == 1
-    image = imagebuilder_client.get_image(imageBuildVersionArn=started[0].arn)["image"]
+    image = imagebuilder_client.get_image(imageBuildVersionArn=started[0])["image"]
     assert image["buildType"] == "SCHEDULED"
     assert image["tags"] == {"team": "web"}
     pipeline = _get(imagebuilder_client, arn)
     assert pipeline["dateLastRun"] == "2026-03-07T18:00:00.000Z"
     assert pipeline["dateNextRun"] == "2026-03-08T18:00:00.000Z"
     # Evaluated once: running the scheduler again at the same moment starts nothing.
-    assert run_due_schedules(backend, imagebuilder_mock.now()) == []
+    assert imagebuilder_mock.run_schedules() == []
 
 
 @pytest.mark.imagebuilder(progression="immediate")
@@ -717,11 +715,10 @@ def test_dependency_updates_condition_builds_only_on_new_versions(
         infrastructureConfigurationArn=builders.infrastructure(imagebuilder_client),
         schedule={"scheduleExpression": "rate(1 hour)"},
     )
-    backend = imagebuilder_mock.backend()
 
     def run_in(hours: int) -> int:
         imagebuilder_mock.tick(hours * 3600)
-        return len(run_due_schedules(backend, imagebuilder_mock.now()))
+        return len(imagebuilder_mock.run_schedules())
 
     assert run_in(1) == 1  # never built yet
     assert run_in(1) == 0  # nothing new
@@ -738,7 +735,7 @@ def test_disabled_pipelines_do_not_run_on_schedule(
         imagebuilder_client, status="DISABLED", schedule={"scheduleExpression": "rate(1 hour)"}
     )
     imagebuilder_mock.tick(7200)
-    assert run_due_schedules(imagebuilder_mock.backend(), imagebuilder_mock.now()) == []
+    assert imagebuilder_mock.run_schedules() == []
 
 
 @pytest.mark.imagebuilder(progression="immediate")
@@ -754,11 +751,10 @@ def test_consecutive_scheduled_failures_disable_the_pipeline(
             "autoDisablePolicy": {"failureCount": 2},
         },
     )
-    backend = imagebuilder_mock.backend()
 
     def scheduled_run() -> None:
         imagebuilder_mock.tick(3600)
-        run_due_schedules(backend, imagebuilder_mock.now())
+        imagebuilder_mock.run_schedules()
 
     imagebuilder_mock.fail_build()
     scheduled_run()
@@ -785,17 +781,16 @@ def test_a_success_or_an_update_resets_consecutive_failures(
         "pipelineExecutionStartCondition": "EXPRESSION_MATCH_ONLY",
     }
     arn = _pipeline(imagebuilder_client, schedule=schedule)
-    backend = imagebuilder_mock.backend()
     imagebuilder_mock.fail_build()
     imagebuilder_mock.tick(3600)
-    run_due_schedules(backend, imagebuilder_mock.now())
+    imagebuilder_mock.run_schedules()
     assert _get(imagebuilder_client, arn)["consecutiveFailures"] == 1
     imagebuilder_client.start_image_pipeline_execution(imagePipelineArn=arn)
     assert _get(imagebuilder_client, arn)["consecutiveFailures"] == 0
 
     imagebuilder_mock.fail_build()
     imagebuilder_mock.tick(3600)
-    run_due_schedules(backend, imagebuilder_mock.now())
+    imagebuilder_mock.run_schedules()
     current = _get(imagebuilder_client, arn)
     assert current["consecutiveFailures"] == 1
     imagebuilder_client.update_image_pipeline(

@@ -10,7 +10,6 @@ import pytest
 from botocore.exceptions import ClientError
 
 from imagebuilder_mock import ImageBuilderMock
-from imagebuilder_mock._domain.scans import add_finding
 
 ACCOUNT = "123456789012"
 IMAGE = f"arn:aws:imagebuilder:us-east-1:{ACCOUNT}:image/web/1.0.0/1"
@@ -25,26 +24,23 @@ def _error(caught: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
 
 @pytest.fixture
 def seeded(imagebuilder_mock: ImageBuilderMock) -> ImageBuilderMock:
-    backend = imagebuilder_mock.backend()
-    add_finding(
-        backend,
+    imagebuilder_mock.add_scan_finding(
         vulnerabilityId="CVE-2026-0001",
         severity="CRITICAL",
         imageBuildVersionArn=IMAGE,
         imagePipelineArn=PIPELINE,
     )
-    add_finding(
-        backend, vulnerabilityId="CVE-2026-0002", severity="HIGH", imageBuildVersionArn=IMAGE
+    imagebuilder_mock.add_scan_finding(
+        vulnerabilityId="CVE-2026-0002", severity="HIGH", imageBuildVersionArn=IMAGE
     )
-    add_finding(
-        backend,
+    imagebuilder_mock.add_scan_finding(
         vulnerabilityId="CVE-2026-0001",
         severity="CRITICAL",
         imageBuildVersionArn=OTHER_IMAGE,
         imagePipelineArn=PIPELINE,
     )
-    add_finding(
-        backend, vulnerabilityId="CVE-2026-0003", severity="LOW", imageBuildVersionArn=IMAGE
+    imagebuilder_mock.add_scan_finding(
+        vulnerabilityId="CVE-2026-0003", severity="LOW", imageBuildVersionArn=IMAGE
     )
     return imagebuilder_mock
 
@@ -58,7 +54,7 @@ def test_a_seeded_finding_is_complete(
 ) -> None:
     moment = dt.datetime(2026, 3, 7, 12, 0, tzinfo=dt.timezone.utc)
     imagebuilder_mock.set_time(moment)
-    add_finding(imagebuilder_mock.backend(), imageBuildVersionArn=IMAGE, vulnerabilityId="CVE-1")
+    imagebuilder_mock.add_scan_finding(imageBuildVersionArn=IMAGE, vulnerabilityId="CVE-1")
     (finding,) = imagebuilder_client.list_image_scan_findings()["findings"]
     assert finding["awsAccountId"] == ACCOUNT
     assert finding["imageBuildVersionArn"] == IMAGE
@@ -77,8 +73,7 @@ def test_seeded_members_are_kept(
         "vulnerablePackages": [{"name": "curl", "version": "8.0.1"}],
         "sourceUrl": "https://nvd.nist.gov/vuln/detail/CVE-2026-1234",
     }
-    add_finding(
-        imagebuilder_mock.backend(),
+    imagebuilder_mock.add_scan_finding(
         packageVulnerabilityDetails=details,
         severity="HIGH",
         title="curl issue",
@@ -99,7 +94,7 @@ def test_seeded_members_are_kept(
 
 def test_unknown_members_are_refused(imagebuilder_mock: ImageBuilderMock) -> None:
     with pytest.raises(TypeError, match="not ImageScanFinding members: colour"):
-        add_finding(imagebuilder_mock.backend(), colour="red")
+        imagebuilder_mock.add_scan_finding(colour="red")
 
 
 @pytest.mark.imagebuilder(progression="immediate")
@@ -112,7 +107,7 @@ def test_a_finding_on_a_pipeline_image_names_the_pipeline(
         infrastructureConfigurationArn=builders.infrastructure(imagebuilder_client),
     )["imagePipelineArn"]
     image = imagebuilder_client.start_image_pipeline_execution(imagePipelineArn=pipeline)
-    add_finding(imagebuilder_mock.backend(), imageBuildVersionArn=image["imageBuildVersionArn"])
+    imagebuilder_mock.add_scan_finding(imageBuildVersionArn=image["imageBuildVersionArn"])
     (finding,) = imagebuilder_client.list_image_scan_findings(
         filters=[{"name": "imagePipelineArn", "values": [pipeline]}]
     )["findings"]
@@ -247,9 +242,8 @@ def test_aggregation_filter_needs_values(imagebuilder_client: Any) -> None:
 
 
 def test_aggregations_page(imagebuilder_client: Any, imagebuilder_mock: ImageBuilderMock) -> None:
-    backend = imagebuilder_mock.backend()
     for n in range(30):
-        add_finding(backend, vulnerabilityId=f"CVE-2026-{n:04d}")
+        imagebuilder_mock.add_scan_finding(vulnerabilityId=f"CVE-2026-{n:04d}")
     values = [f"CVE-2026-{n:04d}" for n in range(10)]
     response = imagebuilder_client.list_image_scan_finding_aggregations(
         filter={"name": "vulnerabilityId", "values": values}
