@@ -9,16 +9,12 @@ components (the catalog).
 
 from __future__ import annotations
 
-import functools
-import operator
 import re
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from .._errors import (
     InvalidParameterCombination,
-    ResourceAlreadyExists,
     ResourceDependency,
     invalid_value,
     not_found,
@@ -36,30 +32,28 @@ from .operations import check_dry_run, handles
 from .versioned import (
     OWNER_ACCOUNTS,
     Versioned,
+    builds_of,
+    by_list_order,
+    is_visible,
     located,
+    match_version,
+    new_build,
+    newest_first,
+    newest_per_series,
     owned,
-    policy_grants,
+    owner_field,
     register_kind,
     resolve,
+    version_filter,
 )
 from .versions import SemanticVersion, parse_selector, parse_version
 
 __all__ = [
     "Component",
-    "builds_of",
-    "by_list_order",
     "check_exactly_one_source",
     "check_s3_uri",
     "component_from_fields",
     "find_component",
-    "is_visible",
-    "list_order",
-    "match_version",
-    "new_build",
-    "newest_first",
-    "newest_per_series",
-    "owner_field",
-    "version_filter",
 ]
 
 V = TypeVar("V", bound=Versioned)
@@ -118,26 +112,8 @@ class Component(Versioned):
         )
         return values
 
-    @functools.cached_property
-    def list_order(self) -> tuple[Any, ...]:
-        return list_order(self)
-
 
 # -- shared by components and workflows -------------------------------------------
-
-
-def is_visible(backend: Backend, resource: Versioned) -> bool:
-    """Whether the caller may see a resource: its own, AWS-published, or shared with it."""
-    return (
-        resource.account == backend.account_id
-        or resource.account in _OWNER_NAMES
-        or policy_grants(resource.policy, backend.account_id)
-    )
-
-
-def owner_field(account: str) -> str:
-    """The ``owner`` a resource reports: the account id, or ``Amazon`` for ``aws``."""
-    return _OWNER_NAMES.get(account, account)
 
 
 def check_exactly_one_source(params: dict[str, Any]) -> None:
@@ -148,56 +124,6 @@ def check_exactly_one_source(params: dict[str, Any]) -> None:
 def check_s3_uri(uri: str) -> None:
     if not _S3_URI.match(uri):
         raise invalid_value("uri", "The uri must be an Amazon S3 URL of the form s3://bucket/key.")
-
-
-def new_build(
-    backend: Backend,
-    kind: type[V],
-    version_arn: str,
-    content: Callable[[V], Any],
-    requested: Any,
-) -> int:
-    """The build number a Create gets for a version that may already have builds.
-
-    The service makes a new build of an existing name and version, but refuses
-    one that changes nothing: the latest build already is that resource.
-    """
-    builds = [r for r in backend.of_kind(kind) if r.version_arn == version_arn]
-    if builds:
-        latest = max(builds, key=lambda r: r.build or 0)
-        if content(latest) == requested:
-            raise ResourceAlreadyExists(
-                f"The following resource '{kind.kind}' already exists: '{latest.arn}'."
-            )
-    return backend.next_build(version_arn)
-
-
-def version_filter(filters: list[dict[str, Any]] | None, by_name: bool, plural: str) -> None:
-    """Check the values of a ``version`` filter before any item is compared.
-
-    ``byName`` lists one entry per name, so it cannot be combined with a version filter.
-    """
-    for i, entry in enumerate(filters or []):
-        if entry.get("name") != "version":
-            continue
-        if by_name:
-            raise InvalidParameterCombination(
-                "The value supplied for parameter 'filters' is not valid. You cannot list "
-                f"{plural} by name and filter by version in the same request."
-            )
-        for value in entry.get("values") or []:
-            # A build number (``1.0.4/3``) matches nothing, it is not an error.
-            if "/" not in value:
-                parse_selector(value, f"filters[{i}].values")
-
-
-def match_version(resource: Versioned, values: list[str]) -> bool:
-    for value in values:
-        if "/" in value:
-            continue
-        if parse_selector(value, "filters").matches(resource.version):
-            return True
-    return False
 
 
 # -- lookups -------------------------------------------------------------------------
@@ -364,48 +290,6 @@ def _component_matchers() -> dict[str, Matcher[Component]]:
 _MATCHERS = _component_matchers()
 
 
-def newest_per_series(items: Iterable[V], by_name: bool, hide_deprecated: bool = False) -> list[V]:
-    """The newest build of each version (or of each name when ``by_name``).
-
-    List operations run this over every stored build on every page, so it keys
-    on strings: a build ARN without its build number is its version ARN.
-    """
-    newest: dict[Any, V] = {}
-    for resource in items:
-        if hide_deprecated and getattr(resource, "status", None) == "DEPRECATED":
-            continue
-        key: Any = (
-            (resource.resource_type, resource.account, resource.name_slug)
-            if by_name
-            else resource.arn.rpartition("/")[0]
-        )
-        current = newest.get(key)
-        if current is None or (resource.version, resource.build or 0) > (
-            current.version,
-            current.build or 0,
-        ):
-            newest[key] = resource
-    return list(newest.values())
-
-
-def list_order(resource: Versioned) -> tuple[Any, ...]:
-    """Name, then newest version first: the order of ListComponents and ListWorkflows."""
-    v = resource.version
-    return (
-        resource.name_slug,
-        resource.resource_type,
-        resource.account,
-        -v.major,
-        -v.minor,
-        -v.patch,
-    )
-
-
-# Read as an attribute (computed once per record), sorting and paging a long
-# list costs no Python call per item.
-by_list_order = operator.attrgetter("list_order")
-
-
 @handles("ListComponents")
 def list_components(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     by_name = bool(params.get("byName"))
@@ -422,39 +306,6 @@ def list_components(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
         view="ComponentVersion",
         result_key="componentVersionList",
     )
-
-
-def newest_first(resource: Versioned) -> tuple[Any, ...]:
-    """Build-version lists: by name, then newest version and build first."""
-    v = resource.version
-    return (
-        resource.name_slug,
-        resource.resource_type,
-        resource.account,
-        -v.major,
-        -v.minor,
-        -v.patch,
-        -(resource.build or 0),
-    )
-
-
-def builds_of(backend: Backend, version_arn: str | None, kind: type[V], parameter: str) -> list[V]:
-    """The builds a ListXBuildVersions names: those of a version (or wildcard) ARN,
-    wherever it lives, or all of the caller's own builds when no ARN is given."""
-    if version_arn is None:
-        return list(backend.of_kind(kind))
-    parsed = parse_arn(version_arn)
-    if parsed is None or parsed.version is None:
-        return []
-    selector = parse_selector(parsed.version, parameter)
-    home = backend.registry.get(parsed.account, parsed.region)
-    return [
-        r
-        for r in home.of_kind(kind)
-        if (r.resource_type, r.name_slug) == (parsed.resource_type, parsed.name)
-        and selector.matches(r.version)
-        and is_visible(backend, r)
-    ]
 
 
 @handles("ListComponentBuildVersions")

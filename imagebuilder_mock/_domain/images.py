@@ -17,7 +17,6 @@ from typing import Any
 
 from .. import _integrations
 from .._errors import (
-    InvalidParameterCombination,
     InvalidParameterValue,
     InvalidRequest,
     ResourceDependency,
@@ -41,13 +40,15 @@ from .progression import (
 from .resources import iso_time
 from .versioned import (
     Versioned,
-    build_sort_key,
-    latest_builds,
+    by_list_order,
     located,
+    match_version,
+    newest_first,
+    newest_per_series,
     owned,
     register_kind,
     resolve,
-    version_sort_key,
+    version_filter,
 )
 from .versions import SemanticVersion, parse_selector, parse_version
 
@@ -64,7 +65,6 @@ __all__ = [
     "run_to_end",
     "start_build",
     "summaries_page",
-    "version_matcher",
 ]
 
 # Called as hook(backend, image, old_status, new_status) on every status change;
@@ -609,38 +609,20 @@ def get_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     return {"image": shown, "latestVersionReferences": image.latest_version_references()}
 
 
-def version_matcher(parameter: str = "filters") -> Matcher[Versioned]:
-    """The ``version`` filter: exact versions or right-aligned wildcards, no builds."""
-
-    def match(item: Versioned, values: list[str]) -> bool:
-        for value in values:
-            if "/" in value:
-                continue  # a build number never matches (aws-cli#7853)
-            if parse_selector(value, parameter).matches(item.version):
-                return True
-        return False
-
-    return match
-
-
 def _image_matchers() -> dict[str, Matcher[Any]]:
     return {
         "name": field_equals(lambda i: i.name),
         "osVersion": field_equals(lambda i: i.os_version),
         "platform": field_equals(lambda i: i.platform),
         "type": field_equals(lambda i: i.image_type),
-        "version": version_matcher(),
+        "version": match_version,
     }
 
 
 @handles("ListImages")
 def list_images(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     by_name = bool(params.get("byName"))
-    if by_name and any(f.get("name") == "version" for f in params.get("filters") or []):
-        raise InvalidParameterCombination(
-            "The value supplied for parameter 'filters' is not valid. You cannot list Images "
-            "by name and filter by version in the same request."
-        )
+    version_filter(params.get("filters"), by_name, "Images")
     _settle(backend)
     candidates = [
         image
@@ -649,10 +631,10 @@ def list_images(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     ]
     return list_page(
         "ListImages",
-        latest_builds(candidates, by_name=by_name),
+        newest_per_series(candidates, by_name),
         params,
         matchers=_image_matchers(),
-        sort_key=version_sort_key,
+        sort_key=by_list_order,
         view="ImageVersion",
         result_key="imageVersionList",
     )
@@ -667,7 +649,7 @@ def summaries_page(
         images,
         params,
         matchers=_image_matchers(),
-        sort_key=build_sort_key,
+        sort_key=newest_first,
         view=lambda i: i,  # rendered below, as observers
         result_key="imageSummaryList",
     )

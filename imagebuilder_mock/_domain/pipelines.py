@@ -27,7 +27,6 @@ from croniter import CroniterError, croniter
 from .._errors import InvalidRequest, invalid_value
 from .arns import slug
 from .backend import REFERENCE_RESOLVERS, Backend
-from .components import is_visible
 from .filters import Matcher, apply_filters, field_equals
 from .images import TRANSITION_HOOKS, Image, configuration, observe, start_build, summaries_page
 from .operations import check_dry_run, handles
@@ -35,7 +34,10 @@ from .pagination import paginate
 from .progression import LIFECYCLE_STATUSES
 from .recipes import ContainerRecipe, ImageRecipe, Recipe
 from .resources import Resource, iso_time, shaped
-from .versioned import resolve
+from .versioned import (
+    is_visible,
+    resolve,
+)
 from .workflows import find_workflow
 
 __all__ = [

@@ -24,7 +24,7 @@ from .._errors import (
 )
 from .arns import parse_arn, slug
 from .backend import Backend
-from .components import Component, find_component, is_visible
+from .components import Component, find_component
 from .filters import Matcher, field_equals
 from .listing import list_page
 from .operations import check_dry_run, handles
@@ -32,11 +32,12 @@ from .resources import Resource
 from .versioned import (
     OWNER_ACCOUNTS,
     Versioned,
+    by_list_order,
+    is_visible,
     located,
     owned,
     register_kind,
     resolve,
-    version_sort_key,
 )
 from .versions import MAX_NODE, SemanticVersion, parse_selector
 
@@ -428,7 +429,7 @@ def list_image_recipes(backend: Backend, params: dict[str, Any]) -> dict[str, An
         owned(backend, ImageRecipe, params.get("owner")),
         params,
         matchers=_list_matchers(),
-        sort_key=version_sort_key,
+        sort_key=by_list_order,
         view="ImageRecipeSummary",
         result_key="imageRecipeSummaryList",
     )
@@ -503,7 +504,7 @@ def list_container_recipes(backend: Backend, params: dict[str, Any]) -> dict[str
         owned(backend, ContainerRecipe, params.get("owner")),
         params,
         matchers=_list_matchers("containerType"),
-        sort_key=version_sort_key,
+        sort_key=by_list_order,
         view="ContainerRecipeSummary",
         result_key="containerRecipeSummaryList",
     )

@@ -10,12 +10,14 @@ version ARN is the concrete one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
-from collections.abc import Iterable, Iterator
+import operator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .._errors import invalid_value, not_found
+from .._errors import InvalidParameterCombination, ResourceAlreadyExists, invalid_value, not_found
 from .arns import Arn, build_arn, parse_arn, slug
 from .backend import REFERENCE_RESOLVERS, Backend
 from .resources import Resource
@@ -24,22 +26,30 @@ from .versions import SemanticVersion, VersionSelector, parse_selector
 __all__ = [
     "OWNER_ACCOUNTS",
     "Versioned",
-    "build_sort_key",
-    "latest_builds",
+    "builds_of",
+    "by_list_order",
+    "is_visible",
     "latest_version_references",
+    "list_order",
     "located",
+    "match_version",
+    "new_build",
+    "newest_first",
+    "newest_per_series",
     "owned",
+    "owner_field",
     "policy_grants",
     "register_kind",
     "resolve",
     "resolve_or_fail",
-    "version_sort_key",
+    "version_filter",
 ]
 
 V = TypeVar("V", bound="Versioned")
 
 # Where each ``owner`` value of the List operations finds its resources.
 OWNER_ACCOUNTS = {"Amazon": "aws", "ThirdParty": "third-party", "AWSMarketplace": "aws-marketplace"}
+_OWNER_NAMES = {account: name for name, account in OWNER_ACCOUNTS.items()}
 
 
 _VERSION_ENTRIES = frozenset({"ComponentVersion", "ImageVersion", "WorkflowVersion"})
@@ -72,6 +82,10 @@ class Versioned(Resource):
     def series_key(self) -> tuple[str, str, str]:
         """What the versions of one resource share: type, account and slug."""
         return (self.resource_type, self.account, self.name_slug)
+
+    @functools.cached_property
+    def list_order(self) -> tuple[Any, ...]:
+        return list_order(self)
 
     def view(self, shape_name: str) -> dict[str, Any]:
         values = super().view(shape_name)
@@ -183,20 +197,6 @@ def resolve_or_fail(backend: Backend, arn: str, kind: type[V], parameter: str) -
     return resource
 
 
-def latest_builds(resources: Iterable[V], by_name: bool = False) -> list[V]:
-    """The newest build of each version, or of each name when ``by_name``."""
-    newest: dict[Any, V] = {}
-    for resource in resources:
-        key: Any = resource.series_key if by_name else (resource.series_key, resource.version)
-        current = newest.get(key)
-        if current is None or (resource.version, resource.build or 0) > (
-            current.version,
-            current.build or 0,
-        ):
-            newest[key] = resource
-    return list(newest.values())
-
-
 def policy_grants(policy: str | None, account_id: str) -> bool:
     """Whether a resource policy allows another account in.
 
@@ -256,15 +256,146 @@ def owned(
         raise invalid_value(parameter, f"Unknown owner '{owner}'.")
 
 
-def version_sort_key(resource: Versioned) -> tuple[Any, ...]:
-    """Name, then newest version first: the order of the versioned List operations."""
+# -- shared by the versioned families ---------------------------------------------------
+
+
+def is_visible(backend: Backend, resource: Versioned) -> bool:
+    """Whether the caller may see a resource: its own, AWS-published, or shared with it."""
+    return (
+        resource.account == backend.account_id
+        or resource.account in _OWNER_NAMES
+        or policy_grants(resource.policy, backend.account_id)
+    )
+
+
+def owner_field(account: str) -> str:
+    """The ``owner`` a resource reports: the account id, or ``Amazon`` for ``aws``."""
+    return _OWNER_NAMES.get(account, account)
+
+
+def new_build(
+    backend: Backend,
+    kind: type[V],
+    version_arn: str,
+    content: Callable[[V], Any],
+    requested: Any,
+) -> int:
+    """The build number a Create gets for a version that may already have builds.
+
+    The service makes a new build of an existing name and version, but refuses
+    one that changes nothing: the latest build already is that resource.
+    """
+    builds = [r for r in backend.of_kind(kind) if r.version_arn == version_arn]
+    if builds:
+        latest = max(builds, key=lambda r: r.build or 0)
+        if content(latest) == requested:
+            raise ResourceAlreadyExists(
+                f"The following resource '{kind.kind}' already exists: '{latest.arn}'."
+            )
+    return backend.next_build(version_arn)
+
+
+def version_filter(filters: list[dict[str, Any]] | None, by_name: bool, plural: str) -> None:
+    """Check the values of a ``version`` filter before any item is compared.
+
+    ``byName`` lists one entry per name, so it cannot be combined with a version filter.
+    """
+    for i, entry in enumerate(filters or []):
+        if entry.get("name") != "version":
+            continue
+        if by_name:
+            raise InvalidParameterCombination(
+                "The value supplied for parameter 'filters' is not valid. You cannot list "
+                f"{plural} by name and filter by version in the same request."
+            )
+        for value in entry.get("values") or []:
+            # A build number (``1.0.4/3``) matches nothing, it is not an error.
+            if "/" not in value:
+                parse_selector(value, f"filters[{i}].values")
+
+
+def match_version(resource: Versioned, values: list[str]) -> bool:
+    for value in values:
+        if "/" in value:
+            continue
+        if parse_selector(value, "filters").matches(resource.version):
+            return True
+    return False
+
+
+def newest_per_series(items: Iterable[V], by_name: bool, hide_deprecated: bool = False) -> list[V]:
+    """The newest build of each version (or of each name when ``by_name``).
+
+    List operations run this over every stored build on every page, so it keys
+    on strings: a build ARN without its build number is its version ARN.
+    """
+    newest: dict[Any, V] = {}
+    for resource in items:
+        if hide_deprecated and getattr(resource, "status", None) == "DEPRECATED":
+            continue
+        key: Any = (
+            (resource.resource_type, resource.account, resource.name_slug)
+            if by_name
+            else resource.arn.rpartition("/")[0]
+        )
+        current = newest.get(key)
+        if current is None or (resource.version, resource.build or 0) > (
+            current.version,
+            current.build or 0,
+        ):
+            newest[key] = resource
+    return list(newest.values())
+
+
+def list_order(resource: Versioned) -> tuple[Any, ...]:
+    """Name, then newest version first: the order of ListComponents and ListWorkflows."""
     v = resource.version
-    return (resource.name_slug, resource.account, -v.major, -v.minor, -v.patch)
+    return (
+        resource.name_slug,
+        resource.resource_type,
+        resource.account,
+        -v.major,
+        -v.minor,
+        -v.patch,
+    )
 
 
-def build_sort_key(resource: Versioned) -> tuple[Any, ...]:
-    """Newest build first, as AWS lists build versions."""
-    return (-(resource.build or 0), resource.arn)
+# Read as an attribute (computed once per record), sorting and paging a long
+# list costs no Python call per item.
+by_list_order = operator.attrgetter("list_order")
+
+
+def newest_first(resource: Versioned) -> tuple[Any, ...]:
+    """Build-version lists: by name, then newest version and build first."""
+    v = resource.version
+    return (
+        resource.name_slug,
+        resource.resource_type,
+        resource.account,
+        -v.major,
+        -v.minor,
+        -v.patch,
+        -(resource.build or 0),
+    )
+
+
+def builds_of(backend: Backend, version_arn: str | None, kind: type[V], parameter: str) -> list[V]:
+    """The builds a ListXBuildVersions names: those of a version (or wildcard) ARN,
+    wherever it lives, or all of the caller's own builds when no ARN is given."""
+    if version_arn is None:
+        return list(backend.of_kind(kind))
+    parsed = parse_arn(version_arn)
+    if parsed is None or parsed.version is None:
+        return []
+    selector = parse_selector(parsed.version, parameter)
+    home = backend.registry.get(parsed.account, parsed.region)
+    return [
+        r
+        for r in home.of_kind(kind)
+        if (r.resource_type, r.name_slug) == (parsed.resource_type, parsed.name)
+        and selector.matches(r.version)
+        and is_visible(backend, r)
+    ]
 
 
 def _resolve_any(backend: Backend, reference: str) -> Resource | None:

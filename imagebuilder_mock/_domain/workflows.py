@@ -14,25 +14,27 @@ from typing import Any
 from .._errors import invalid_value, not_found
 from .arns import parse_arn, slug
 from .backend import Backend
-from .components import (
-    builds_of,
-    by_list_order,
-    check_exactly_one_source,
-    check_s3_uri,
-    is_visible,
-    list_order,
-    match_version,
-    new_build,
-    newest_first,
-    newest_per_series,
-    owner_field,
-    version_filter,
-)
+from .components import check_exactly_one_source, check_s3_uri
 from .documents import WorkflowStep, parse_workflow_document
 from .filters import Matcher, field_equals
 from .listing import list_page
 from .operations import check_dry_run, handles
-from .versioned import Versioned, located, owned, register_kind, resolve
+from .versioned import (
+    Versioned,
+    builds_of,
+    by_list_order,
+    is_visible,
+    located,
+    match_version,
+    new_build,
+    newest_first,
+    newest_per_series,
+    owned,
+    owner_field,
+    register_kind,
+    resolve,
+    version_filter,
+)
 from .versions import SemanticVersion, parse_selector, parse_version
 
 __all__ = ["Workflow", "find_workflow", "workflow_from_fields", "workflow_resource_type"]
@@ -84,10 +86,6 @@ class Workflow(Versioned):
             }
         )
         return values
-
-    @functools.cached_property
-    def list_order(self) -> tuple[Any, ...]:
-        return list_order(self)
 
 
 def find_workflow(backend: Backend, arn: str, parameter: str = "arn") -> Workflow | None:
