@@ -89,6 +89,7 @@ def test_any_request_gets_a_modeled_answer(client: Any, operation: str) -> None:
 
     @settings(
         max_examples=15,
+        derandomize=True,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import textwrap
 from dataclasses import dataclass
 from typing import Any
 
+from .._protocol.model import service_model
 from .arns import parse_arn, slug
 from .backend import Backend, add_seeder
 from .components import Component, component_from_fields
@@ -646,6 +648,10 @@ def _derived_data(name: str, platform: str, component_type: str) -> str:
     )
 
 
+# The model's ResourceName pattern, which every published component name meets.
+_PUBLISHABLE_NAME = re.compile(str(service_model().shape_for("ResourceName").metadata["pattern"]))
+
+
 def aws_component(backend: Backend, arn: str) -> Component | None:
     """The AWS-managed component an ``aws`` component ARN names, or None for other ARNs.
 
@@ -664,6 +670,9 @@ def aws_component(backend: Backend, arn: str) -> Component | None:
     found = resolve(home, arn, Component)
     if found is not None:
         return found
+    # Only a name AWS could have published, in the caller's own region, is taken on trust.
+    if parsed.region != backend.region or not _PUBLISHABLE_NAME.match(parsed.name):
+        return None
     nodes = [0 if n == "x" else int(n) for n in (parsed.version or "x.x.x").split(".")]
     version = SemanticVersion(*nodes) if any(nodes) else SemanticVersion(1, 0, 0)
     known = resolve(home, str(parsed.with_version(None)), Component)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -339,6 +340,10 @@ def follow_mode(backend: Backend, image: Image) -> None:
 
 def _has_outputs(image: Image) -> bool:
     return bool(image.output_resources.get("amis") or image.output_resources.get("containers"))
+
+
+_RESOURCE_NAME = re.compile(str(member_pattern("CreateImageRecipeRequest", "name")))
+_AMI_ID = re.compile(r"^ami-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
 
 
 def _ami_id() -> str:
@@ -764,6 +769,10 @@ def _imported(
 ) -> Image:
     version = parse_version(params["semanticVersion"])
     name = params["name"]
+    # ImportVmImage's model lets any text through as ``name``; an image name still
+    # follows the rule of every resource name, or it could not have an ARN.
+    if not _RESOURCE_NAME.match(name):
+        raise invalid_value("name", f"'name' must match pattern {_RESOURCE_NAME.pattern}")
     version_arn = backend.arn("image", slug(name), str(version))
     build = backend.next_build(version_arn)
     platform = params.get("platform", "Linux")
@@ -831,9 +840,13 @@ def distribute_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]
         if origin is None:
             raise not_found(source)
         name, version, platform = origin.name, origin.version, origin.platform
-    else:
+    elif _AMI_ID.match(source):
         # An AMI id: the new image is named after it, at 1.0.0.
-        name, version, platform = f"{source}", SemanticVersion(1, 0, 0), "Linux"
+        name, version, platform = source, SemanticVersion(1, 0, 0), "Linux"
+    else:
+        raise invalid_value(
+            "sourceImage", "'sourceImage' must be an image ARN or an AMI id (ami-<hex>)."
+        )
     image = _imported(
         backend,
         {
