@@ -13,7 +13,7 @@ from ._domain.arns import parse_arn
 from ._domain.progression import MODES, BuildFault, Mode
 
 if TYPE_CHECKING:
-    from ._domain.images import Image
+    from ._domain.image_records import Image
     from ._service import Service
 
 __all__ = ["BuildController"]
@@ -48,21 +48,21 @@ class BuildController:
         Releases a hang or a step waiting for an action. ``to="FAILED"`` or
         ``"CANCELLED"`` ends the build there with ``reason``.
         """
-        from ._domain import images
+        from ._domain import builds
 
         backend, image = self._image(image_arn)
         with backend.lock:
-            images.advance(backend, image, to, reason)
+            builds.advance(backend, image, to, reason)
             return image.status
 
     def finish_builds(self) -> None:
         """Run every build in progress, in every account and region, as far as it goes."""
-        from ._domain import images
+        from ._domain import builds, image_records
 
         for backend in self.service.registry.existing():
             with backend.lock:
-                for image in list(backend.of_kind(images.Image)):
-                    images.run_to_end(backend, image)
+                for image in list(backend.of_kind(image_records.Image)):
+                    builds.run_to_end(backend, image)
 
     def fail_build(
         self,
@@ -85,7 +85,7 @@ class BuildController:
         self._plan(image_arn, BuildFault(at=at, hang=True), count)
 
     def _plan(self, image_arn: str | None, fault: BuildFault, count: int) -> None:
-        from ._domain import images
+        from ._domain import builds
 
         if image_arn is None:
             control = self.service.registry.builds
@@ -96,17 +96,17 @@ class BuildController:
             return
         backend, _ = self._image(image_arn)
         with backend.lock:
-            images.plan_fault(backend, image_arn, fault)
+            builds.plan_fault(backend, image_arn, fault)
 
     def _image(self, image_arn: str) -> tuple[Any, Image]:
-        from ._domain import images
+        from ._domain import image_records
 
         parsed = parse_arn(image_arn)
         if parsed is None:
             raise ValueError(f"not an image ARN: {image_arn}")
         backend = self.service.registry.get(parsed.account, parsed.region)
         image = backend.find(image_arn)
-        if not isinstance(image, images.Image):
+        if not isinstance(image, image_records.Image):
             raise KeyError(f"no image build {image_arn} in {parsed.account}/{parsed.region}")
         return backend, image
 

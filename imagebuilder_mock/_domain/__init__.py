@@ -6,6 +6,7 @@ Importing this package registers every resource family's handlers.
 from __future__ import annotations
 
 from . import (
+    builds,
     catalog,
     catalog_images,
     components,
@@ -29,6 +30,7 @@ __all__ = [
     "HANDLERS",
     "Backend",
     "BackendRegistry",
+    "builds",
     "catalog",
     "catalog_images",
     "components",

@@ -12,7 +12,7 @@ import hashlib
 
 from .arns import slug
 from .backend import Backend, add_seeder
-from .images import Image, os_version_from_name
+from .image_records import Image, os_version_from_name
 from .progression import build_path
 from .versioned import located
 from .versions import SemanticVersion, parse_version

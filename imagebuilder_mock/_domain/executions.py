@@ -34,10 +34,10 @@ from typing import Any
 
 from .._errors import InvalidRequest, ResourceNotFound, invalid_value, not_found
 from .._protocol.model import service_model
-from . import images
+from . import builds
 from .backend import Backend
 from .documents import WorkflowStep
-from .images import Image
+from .image_records import TRANSITION_HOOKS, Image
 from .operations import handles
 from .pagination import paginate
 from .resources import iso_time, shaped
@@ -579,7 +579,7 @@ def _on_transition(backend: Backend, image: Image, old: str, new: str) -> None:
         _start_stage(backend, image, new)
 
 
-images.TRANSITION_HOOKS.append(_on_transition)
+TRANSITION_HOOKS.append(_on_transition)
 
 
 # -- handlers -------------------------------------------------------------------------------
@@ -717,7 +717,7 @@ def _carry_on(backend: Backend, image: Image) -> None:
     _progress(backend, image, finish=False)
     if image.held_by is None:
         # Released: in immediate mode the build runs on to its end, as it did at creation.
-        images.follow_mode(backend, image)
+        builds.follow_mode(backend, image)
 
 
 def _stop(backend: Backend, image: Image, step: StepExecution, reason: str | None) -> None:
@@ -741,4 +741,4 @@ def _stop(backend: Backend, image: Image, step: StepExecution, reason: str | Non
         _carry_on(backend, image)
         return
     image.held_by = None
-    images.advance(backend, image, "FAILED", _clip(failure, "NonEmptyString"))
+    builds.advance(backend, image, "FAILED", _clip(failure, "NonEmptyString"))

@@ -1,22 +1,10 @@
-"""Images: builds from recipes, imports and distributions, and their progress.
-
-An image is named after its recipe (``image/<recipe>/<X.Y.Z>/<N>``); each
-build of a recipe version takes the next build number, failed and cancelled
-ones included. The image keeps copies of the recipe and configurations as they
-were when the build started, so later edits to them never rewrite history.
-"""
+"""The image operations: CreateImage, GetImage, the image Lists, Delete, Cancel,
+Retry, packages, imports and DistributeImage."""
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-import re
-import secrets
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
-from .. import _integrations
 from .._errors import (
     InvalidParameterValue,
     InvalidRequest,
@@ -25,562 +13,39 @@ from .._errors import (
     invalid_value,
     not_found,
 )
-from .._protocol.model import member_pattern
-from .arns import parse_arn, slug
+from .arns import parse_arn
 from .backend import Backend
+from .builds import (
+    AMI_ID,
+    cancel,
+    configuration,
+    distribution_targets,
+    imported_image,
+    resume,
+    settle,
+    shown,
+    start_build,
+)
 from .filters import Matcher, field_equals
+from .image_records import Image
 from .listing import list_page
 from .operations import handles
 from .progression import (
     IN_PROGRESS,
     LIFECYCLE_STATUSES,
-    TERMINAL,
-    BuildFault,
-    build_path,
 )
-from .resources import iso_time
 from .versioned import (
-    Versioned,
     by_list_order,
-    located,
     match_version,
     newest_first,
     newest_per_series,
     owned,
-    register_kind,
     resolve,
     version_filter,
 )
-from .versions import SemanticVersion, parse_selector, parse_version
+from .versions import SemanticVersion, parse_selector
 
-__all__ = [
-    "SETTLE_HOOKS",
-    "TRANSITION_HOOKS",
-    "AmiTarget",
-    "Image",
-    "advance",
-    "cancel",
-    "configuration",
-    "follow_mode",
-    "observe",
-    "run_to_end",
-    "start_build",
-    "summaries_page",
-]
-
-# Called as hook(backend, image, old_status, new_status) on every status change;
-# workflow executions follow the build through it.
-TRANSITION_HOOKS: list[Callable[[Backend, Image, str, str], None]] = []
-
-# Called as hook(backend) before images are shown: work that the clock has made
-# due (a scheduled StartResourceStateUpdate) is settled first.
-SETTLE_HOOKS: list[Callable[[Backend], None]] = []
-
-_OS_VERSIONS = (
-    ("amazon-linux-2023", "Amazon Linux 2023"),
-    ("amazon-linux-2", "Amazon Linux 2"),
-    ("ubuntu-server-24", "Ubuntu 24"),
-    ("ubuntu-server-22", "Ubuntu 22"),
-    ("ubuntu-server-20", "Ubuntu 20"),
-    ("windows-server-2025", "Microsoft Windows Server 2025"),
-    ("windows-server-2022", "Microsoft Windows Server 2022"),
-    ("windows-server-2019", "Microsoft Windows Server 2019"),
-    ("windows-server-2016", "Microsoft Windows Server 2016"),
-    ("macos", "macOS"),
-)
-
-
-def os_version_from_name(name: str, platform: str) -> str:
-    """The operating system an AWS image name speaks of, or the platform's name."""
-    lowered = name.lower()
-    for prefix, os_version in _OS_VERSIONS:
-        if lowered.startswith(prefix) or prefix in lowered:
-            return os_version
-    return {"Windows": "Microsoft Windows Server 2022", "macOS": "macOS"}.get(
-        platform, "Amazon Linux 2023"
-    )
-
-
-@functools.cache
-def _version_shows_build() -> bool:
-    """Whether image ``version`` members carry the build number (``1.0.0/2``).
-
-    The service has always answered so; botocore models before 1.44 declared
-    the member as plain ``X.Y.Z``, and the installed model is the contract.
-    """
-    pattern = str(member_pattern("Image", "version"))
-    return "/" in pattern
-
-
-@dataclass(frozen=True)
-class AmiTarget:
-    """One AMI a build leaves: where, for whom, and how it is named and tagged."""
-
-    region: str
-    account: str
-    name: str | None
-    description: str | None
-    tags: dict[str, str] = field(default_factory=dict)
-
-
-@register_kind
-@dataclass(eq=False)
-class Image(Versioned):
-    kind = "Image"
-
-    image_type: str = "AMI"
-    platform: str = "Linux"
-    os_version: str | None = None
-    status: str = "PENDING"
-    reason: str | None = None
-    # The statuses this image goes through, in order, and when it entered its current one.
-    path: tuple[str, ...] = ()
-    entered_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
-    fault: BuildFault | None = None
-    # Set while a workflow step waits for SendWorkflowStepAction.
-    held_by: str | None = None
-    # Where a failed or cancelled build stopped, so RetryImage resumes there.
-    stopped_at: str | None = None
-    retried: bool = False
-    build_type: str = "USER_INITIATED"
-    image_source: str = "CUSTOM"
-    recipe_arn: str | None = None
-    pipeline_arn: str | None = None
-    # Members stored as given or copied at build time (recipe, configurations, ...).
-    details: dict[str, Any] = field(default_factory=dict)
-    output_resources: dict[str, Any] = field(default_factory=dict)
-    deprecation_time: dt.datetime | None = None
-    lifecycle_execution_id: str | None = None
-    # Planned AMI copies, one per distribution region and target account.
-    ami_targets: list[AmiTarget] = field(default_factory=list)
-    container_targets: list[tuple[str, str]] = field(default_factory=list)
-    # Inspection of the build for ListImagePackages.
-    packages: list[dict[str, str]] = field(default_factory=list)
-
-    @property
-    def state(self) -> dict[str, Any]:
-        state: dict[str, Any] = {"status": self.status}
-        if self.reason:
-            state["reason"] = self.reason
-        return state
-
-    def fields(self) -> dict[str, Any]:
-        values = super().fields()
-        values.update(self.details)
-        values.update(
-            {
-                "type": self.image_type,
-                "version": f"{self.version}/{self.build}"
-                if _version_shows_build()
-                else str(self.version),
-                "platform": self.platform,
-                "osVersion": self.os_version,
-                "state": self.state,
-                "outputResources": self.output_resources,
-                "buildType": self.build_type,
-                "imageSource": self.image_source,
-                "deprecationTime": self.deprecation_time,
-                "lifecycleExecutionId": self.lifecycle_execution_id,
-            }
-        )
-        return values
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in TERMINAL or self.status in LIFECYCLE_STATUSES
-
-
-# -- progression ----------------------------------------------------------------------
-
-
-def _enter(backend: Backend, image: Image, status: str, reason: str | None = None) -> None:
-    old = image.status
-    image.status = status
-    image.reason = reason
-    image.entered_at = backend.now()
-    if status in ("INTEGRATING", "AVAILABLE") and not _has_outputs(image):
-        _produce_outputs(backend, image)
-    for hook in TRANSITION_HOOKS:
-        hook(backend, image, old, status)
-
-
-def _step(backend: Backend, image: Image, *, release: bool = False) -> bool:
-    """Move one status on; False when the image cannot move now."""
-    if image.is_finished:
-        return False
-    if image.held_by is not None and not release:
-        return False
-    fault = image.fault
-    if fault is not None and fault.at == image.status:
-        if fault.hang and not release:
-            return False
-        if not fault.hang:
-            image.fault = None
-            image.stopped_at = image.status
-            _enter(backend, image, "FAILED", fault.reason)
-            return True
-        image.fault = None
-    if release:
-        image.held_by = None
-    try:
-        position = image.path.index(image.status)
-    except ValueError:
-        return False
-    if position + 1 >= len(image.path):
-        return False
-    _enter(backend, image, image.path[position + 1])
-    return True
-
-
-def run_to_end(backend: Backend, image: Image) -> None:
-    """Move a build on until it finishes or something holds it."""
-    while _step(backend, image):
-        pass
-
-
-def observe(backend: Backend, image: Image) -> None:
-    """Let an image move as the progression mode says, before or after it is shown.
-
-    In ``observe`` mode the caller shows the image first and steps it after,
-    so every status is seen once; this function is the step.
-    """
-    control = backend.registry.builds
-    if control.mode == "observe":
-        _step(backend, image)
-    elif control.mode == "wall-clock":
-        _catch_up(backend, image)
-    elif control.mode == "immediate":
-        run_to_end(backend, image)
-
-
-def _catch_up(backend: Backend, image: Image) -> None:
-    control = backend.registry.builds
-    now = backend.now()
-    while not image.is_finished:
-        due = control.due_steps(image.entered_at, now)
-        if due < 1:
-            return
-        entered = image.entered_at
-        if not _step(backend, image):
-            return
-        # Keep the schedule: the next status began when this one was due, not now.
-        image.entered_at = entered + dt.timedelta(seconds=control.seconds_per_status)
-
-
-def _settle(backend: Backend) -> None:
-    for settle in SETTLE_HOOKS:
-        settle(backend)
-
-
-def _shown(backend: Backend, images: Iterable[Image], render: Callable[[Image], Any]) -> list[Any]:
-    """Render images as their observers see them, then let observation move them."""
-    _settle(backend)
-    control = backend.registry.builds
-    items = list(images)
-    # A build started before the mode changed still follows the mode in force now.
-    if control.mode == "wall-clock":
-        for image in items:
-            _catch_up(backend, image)
-    elif control.mode == "immediate":
-        for image in items:
-            run_to_end(backend, image)
-    rendered = [render(image) for image in items]
-    if control.mode == "observe":
-        for image in items:
-            _step(backend, image)
-    return rendered
-
-
-def advance(
-    backend: Backend, image: Image, to: str | None = None, reason: str | None = None
-) -> None:
-    """Move a build on by hand: one status, or until it reaches ``to``.
-
-    Advancing releases a hang or a waiting workflow step. ``to`` may be FAILED or
-    CANCELLED to end the build there, with ``reason``.
-    """
-    if to in ("FAILED", "CANCELLED"):
-        if image.is_finished:
-            raise ValueError(f"{image.arn} is already {image.status}")
-        image.stopped_at = image.status
-        image.held_by = None
-        _enter(backend, image, to, reason or _default_reason(to))
-        return
-    if to is not None and to not in image.path:
-        raise ValueError(f"{image.arn} does not pass through {to}; its path is {image.path}")
-    if not _step(backend, image, release=True) and to is None:
-        raise ValueError(f"{image.arn} cannot move on from {image.status}")
-    while to is not None and image.status != to:
-        if not _step(backend, image, release=True):
-            break
-
-
-def _default_reason(status: str) -> str:
-    return (
-        "Image creation cancelled by user."
-        if status == "CANCELLED"
-        else ("An internal error has occurred.")
-    )
-
-
-def cancel(backend: Backend, image: Image) -> None:
-    image.stopped_at = image.status
-    image.held_by = None
-    _enter(backend, image, "CANCELLED", _default_reason("CANCELLED"))
-
-
-def follow_mode(backend: Backend, image: Image) -> None:
-    """Let a build that (re)starts move as the progression mode says."""
-    if backend.registry.builds.mode == "immediate":
-        run_to_end(backend, image)
-
-
-# -- outputs --------------------------------------------------------------------------
-
-
-def _has_outputs(image: Image) -> bool:
-    return bool(image.output_resources.get("amis") or image.output_resources.get("containers"))
-
-
-_RESOURCE_NAME = re.compile(str(member_pattern("CreateImageRecipeRequest", "name")))
-_AMI_ID = re.compile(r"^ami-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
-
-
-def _ami_id() -> str:
-    return "ami-" + secrets.token_hex(9)[:17]
-
-
-def _expand(template: str, image: Image, build_date: str) -> str:
-    return template.replace("{{imagebuilder:buildDate}}", build_date).replace(
-        "{{imagebuilder:buildVersion}}", str(image.build)
-    )
-
-
-def _produce_outputs(backend: Backend, image: Image) -> None:
-    """The AMIs or container images a finished build leaves, one per region and account."""
-    if image.image_type == "DOCKER":
-        containers = []
-        for region, repository in image.container_targets:
-            host = f"{backend.account_id}.dkr.ecr.{region}.amazonaws.com/{repository}"
-            containers.append(
-                {
-                    "region": region,
-                    "imageUris": [f"{host}:{image.version}-{image.build}", f"{host}:latest"],
-                }
-            )
-        image.output_resources = {"containers": containers}
-        return
-    build_date = iso_time(image.date_created).replace(":", "-")
-    amis = []
-    for target in image.ami_targets:
-        expanded = _expand(target.name, image, build_date) if target.name else None
-        name = expanded or f"{image.name} {build_date}"
-        ami_id = _integrations.publish_ami(
-            target.account, target.region, name, target.description, target.tags
-        )
-        ami: dict[str, Any] = {
-            "region": target.region,
-            "image": ami_id or _ami_id(),
-            "name": name,
-            "state": {"status": "AVAILABLE"},
-            "accountId": target.account,
-        }
-        if target.description:
-            ami["description"] = target.description
-        amis.append(ami)
-    image.output_resources = {"amis": amis}
-
-
-def _distribution_targets(
-    backend: Backend, distribution: dict[str, Any] | None, recipe_description: str | None
-) -> tuple[list[AmiTarget], list[tuple[str, str]]]:
-    amis: list[AmiTarget] = []
-    containers: list[tuple[str, str]] = []
-    if not distribution:
-        return [AmiTarget(backend.region, backend.account_id, None, recipe_description)], containers
-    for entry in distribution.get("distributions", []):
-        region = entry["region"]
-        ami = entry.get("amiDistributionConfiguration") or {}
-        description = ami.get("description") or distribution.get("description")
-        accounts = [backend.account_id, *ami.get("targetAccountIds", [])]
-        for account in dict.fromkeys(accounts):
-            amis.append(
-                AmiTarget(region, account, ami.get("name"), description, ami.get("amiTags") or {})
-            )
-        container = entry.get("containerDistributionConfiguration") or {}
-        target = container.get("targetRepository") or {}
-        if target.get("repositoryName"):
-            containers.append((region, target["repositoryName"]))
-    return amis, containers
-
-
-# -- building ---------------------------------------------------------------------------
-
-
-def _recipe_kinds() -> tuple[type[Versioned], type[Versioned]]:
-    from . import recipes
-
-    return recipes.ImageRecipe, recipes.ContainerRecipe
-
-
-def configuration(backend: Backend, arn: str, kind_name: str, parameter: str) -> Any:
-    """The infrastructure or distribution configuration a build request names.
-
-    A missing one is the caller's bad parameter, not a missing resource of the call.
-    """
-    from . import distribution, infrastructure
-
-    kinds = {
-        "InfrastructureConfiguration": infrastructure.InfrastructureConfiguration,
-        "DistributionConfiguration": distribution.DistributionConfiguration,
-    }
-    kind = kinds[kind_name]
-    resource = backend.find(arn)
-    if not isinstance(resource, kind):
-        raise invalid_value(parameter, f"The {kind_name} '{arn}' does not exist.")
-    return resource
-
-
-def _resolve_workflows(backend: Backend, configured: list[dict[str, Any]] | None) -> None:
-    from . import workflows
-
-    for i, entry in enumerate(configured or []):
-        arn = entry["workflowArn"]
-        if resolve(backend, arn, workflows.Workflow, f"workflows[{i}].workflowArn") is None:
-            raise invalid_value(
-                f"workflows[{i}].workflowArn", f"The workflow '{arn}' does not exist."
-            )
-
-
-def start_build(
-    backend: Backend,
-    params: dict[str, Any],
-    *,
-    pipeline: Any = None,
-    build_type: str = "USER_INITIATED",
-    tags: dict[str, str] | None = None,
-) -> Image:
-    """A new image build from a recipe and configurations (CreateImage or a pipeline run)."""
-    image_kind, container_kind = _recipe_kinds()
-    recipe_arn = params.get("imageRecipeArn")
-    container_arn = params.get("containerRecipeArn")
-    if bool(recipe_arn) == bool(container_arn):
-        raise InvalidRequest(
-            "You must specify exactly one of imageRecipeArn or containerRecipeArn."
-        )
-    if recipe_arn:
-        recipe = resolve(backend, recipe_arn, image_kind, "imageRecipeArn")
-        parameter = "imageRecipeArn"
-    else:
-        recipe = resolve(backend, str(container_arn), container_kind, "containerRecipeArn")
-        parameter = "containerRecipeArn"
-    if recipe is None:
-        raise invalid_value(
-            parameter, f"The recipe '{recipe_arn or container_arn}' does not exist."
-        )
-    infrastructure = configuration(
-        backend,
-        params["infrastructureConfigurationArn"],
-        "InfrastructureConfiguration",
-        "infrastructureConfigurationArn",
-    )
-    distribution = None
-    if params.get("distributionConfigurationArn"):
-        distribution = configuration(
-            backend,
-            params["distributionConfigurationArn"],
-            "DistributionConfiguration",
-            "distributionConfigurationArn",
-        )
-    _resolve_workflows(backend, params.get("workflows"))
-
-    is_container = recipe_arn is None
-    recipe_view = recipe.view("ContainerRecipe" if is_container else "ImageRecipe")
-    tests = dict(params.get("imageTestsConfiguration") or {})
-    tests.setdefault("imageTestsEnabled", True)
-    tests.setdefault("timeoutMinutes", 720)
-    details: dict[str, Any] = {
-        "containerRecipe" if is_container else "imageRecipe": recipe_view,
-        "infrastructureConfiguration": infrastructure.view("InfrastructureConfiguration"),
-        "imageTestsConfiguration": tests,
-        "enhancedImageMetadataEnabled": params.get("enhancedImageMetadataEnabled", True),
-    }
-    if distribution is not None:
-        details["distributionConfiguration"] = distribution.view("DistributionConfiguration")
-    for member in (
-        "imageScanningConfiguration",
-        "workflows",
-        "executionRole",
-        "loggingConfiguration",
-    ):
-        if params.get(member) is not None:
-            details[member] = params[member]
-    if pipeline is not None:
-        details["sourcePipelineName"] = pipeline.name
-        details["sourcePipelineArn"] = pipeline.arn
-
-    version_arn = backend.arn("image", recipe.name_slug, str(recipe.version))
-    build = backend.next_build(version_arn)
-    platform = recipe_view.get("platform", "Linux")
-    amis, containers = _distribution_targets(
-        backend, details.get("distributionConfiguration"), recipe_view.get("description")
-    )
-    if is_container:
-        own = (recipe_view.get("targetRepository") or {}).get("repositoryName")
-        if own and not any(region == backend.region for region, _ in containers):
-            containers.insert(0, (backend.region, own))
-    control = backend.registry.builds
-    image = Image(
-        **located(
-            backend,
-            "image",
-            recipe.name,
-            recipe.version,
-            build,
-            tags=tags if tags is not None else params.get("tags"),
-        ),
-        image_type="DOCKER" if is_container else "AMI",
-        platform=platform,
-        os_version=_parent_os(backend, recipe_view, platform),
-        path=build_path(tests=bool(tests["imageTestsEnabled"])),
-        entered_at=backend.now(),
-        fault=control.fault_for_new_build(),
-        build_type=build_type,
-        recipe_arn=recipe.arn,
-        pipeline_arn=pipeline.arn if pipeline is not None else None,
-        details=details,
-        output_resources={"containers": []} if is_container else {"amis": []},
-        ami_targets=amis,
-        container_targets=containers,
-        packages=_default_packages(platform),
-    )
-    backend.add(image)
-    for hook in TRANSITION_HOOKS:
-        hook(backend, image, "", image.status)
-    follow_mode(backend, image)
-    return image
-
-
-def _parent_os(backend: Backend, recipe_view: dict[str, Any], platform: str) -> str:
-    parent = str(recipe_view.get("parentImage", ""))
-    parsed = parse_arn(parent)
-    if parsed is not None:
-        own = resolve(backend, parent, Image)
-        if own is not None and own.os_version:
-            return own.os_version
-        return os_version_from_name(parsed.name, platform)
-    return os_version_from_name(parent, platform)
-
-
-def _default_packages(platform: str) -> list[dict[str, str]]:
-    if platform == "Windows":
-        return [{"packageName": "AWS CLI v2", "packageVersion": "2.17.0"}]
-    return [
-        {"packageName": "bash", "packageVersion": "5.2.15-1.amzn2023.0.2"},
-        {"packageName": "openssl", "packageVersion": "3.0.8-1.amzn2023.0.14"},
-        {"packageName": "python3", "packageVersion": "3.9.16-1.amzn2023.0.9"},
-    ]
-
+__all__ = ["summaries_page"]
 
 # -- handlers -------------------------------------------------------------------------
 
@@ -610,8 +75,8 @@ def create_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
 @handles("GetImage")
 def get_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     image = _image_at(backend, params["imageBuildVersionArn"])
-    shown = _shown(backend, [image], lambda i: i.view("Image"))[0]
-    return {"image": shown, "latestVersionReferences": image.latest_version_references()}
+    (view,) = shown(backend, [image], lambda i: i.view("Image"))
+    return {"image": view, "latestVersionReferences": image.latest_version_references()}
 
 
 def _image_matchers() -> dict[str, Matcher[Any]]:
@@ -628,7 +93,7 @@ def _image_matchers() -> dict[str, Matcher[Any]]:
 def list_images(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     by_name = bool(params.get("byName"))
     version_filter(params.get("filters"), by_name, "Images")
-    _settle(backend)
+    settle(backend)
     candidates = [
         image
         for image in owned(backend, Image, params.get("owner"))
@@ -658,7 +123,7 @@ def summaries_page(
         view=lambda i: i,  # rendered below, as observers
         result_key="imageSummaryList",
     )
-    result["imageSummaryList"] = _shown(
+    result["imageSummaryList"] = shown(
         backend, result["imageSummaryList"], lambda i: i.view("ImageSummary")
     )
     return result
@@ -728,11 +193,7 @@ def retry_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
         raise InvalidRequest(
             f"The image '{arn}' is {image.status}; only FAILED or CANCELLED images can be retried."
         )
-    # The build resumes in place, from the status where it stopped.
-    image.retried = True
-    _enter(backend, image, image.stopped_at or image.path[0])
-    image.stopped_at = None
-    follow_mode(backend, image)
+    resume(backend, image)
     return {"imageBuildVersionArn": arn}
 
 
@@ -757,57 +218,9 @@ def list_image_packages(backend: Backend, params: dict[str, Any]) -> dict[str, A
     return result
 
 
-def _imported(
-    backend: Backend,
-    params: dict[str, Any],
-    *,
-    build_type: str,
-    kind: str = "import",
-    image_source: str = "IMPORTED",
-    extra: dict[str, Any] | None = None,
-    targets: tuple[list[AmiTarget], list[tuple[str, str]]] | None = None,
-) -> Image:
-    version = parse_version(params["semanticVersion"])
-    name = params["name"]
-    # ImportVmImage's model lets any text through as ``name``; an image name still
-    # follows the rule of every resource name, or it could not have an ARN.
-    if not _RESOURCE_NAME.match(name):
-        raise invalid_value("name", f"'name' must match pattern {_RESOURCE_NAME.pattern}")
-    version_arn = backend.arn("image", slug(name), str(version))
-    build = backend.next_build(version_arn)
-    platform = params.get("platform", "Linux")
-    details: dict[str, Any] = {
-        k: params[k] for k in ("loggingConfiguration", "executionRole") if k in params
-    }
-    details.update(extra or {})
-    image = Image(
-        **located(backend, "image", name, version, build, tags=params.get("tags")),
-        platform=platform,
-        os_version=params.get("osVersion") or os_version_from_name(name, platform),
-        path=build_path(tests=False, kind=kind),
-        entered_at=backend.now(),
-        fault=backend.registry.builds.fault_for_new_build(),
-        build_type=build_type,
-        image_source=image_source,
-        details=details,
-        output_resources={"amis": []},
-        ami_targets=[
-            AmiTarget(backend.region, backend.account_id, None, params.get("description"))
-        ],
-        packages=_default_packages(platform),
-    )
-    if targets is not None:
-        image.ami_targets, image.container_targets = targets
-    backend.add(image)
-    for hook in TRANSITION_HOOKS:
-        hook(backend, image, "", image.status)
-    follow_mode(backend, image)
-    return image
-
-
 @handles("ImportVmImage")
 def import_vm_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
-    image = _imported(backend, params, build_type="IMPORT")
+    image = imported_image(backend, params, build_type="IMPORT")
     return {"imageArn": image.arn}
 
 
@@ -820,7 +233,7 @@ def import_disk_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any
         "infrastructureConfigurationArn",
     )
     extra = {"infrastructureConfiguration": infrastructure.view("InfrastructureConfiguration")}
-    image = _imported(backend, params, build_type="IMPORT_ISO", extra=extra)
+    image = imported_image(backend, params, build_type="IMPORT_ISO", extra=extra)
     return {"imageBuildVersionArn": image.arn}
 
 
@@ -840,14 +253,14 @@ def distribute_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]
         if origin is None:
             raise not_found(source)
         name, version, platform = origin.name, origin.version, origin.platform
-    elif _AMI_ID.match(source):
+    elif AMI_ID.match(source):
         # An AMI id: the new image is named after it, at 1.0.0.
         name, version, platform = source, SemanticVersion(1, 0, 0), "Linux"
     else:
         raise invalid_value(
             "sourceImage", "'sourceImage' must be an image ARN or an AMI id (ami-<hex>)."
         )
-    image = _imported(
+    image = imported_image(
         backend,
         {
             "name": name,
@@ -865,17 +278,6 @@ def distribute_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]
         kind="distribute",
         image_source="CUSTOM",
         extra={"distributionConfiguration": view},
-        targets=_distribution_targets(backend, view, None),
+        targets=distribution_targets(backend, view, None),
     )
     return {"imageBuildVersionArn": image.arn}
-
-
-def plan_fault(backend: Backend, arn: str, fault: BuildFault) -> Image:
-    """Attach a fault to an existing build (the controller's fail/hang by ARN)."""
-    image = backend.find(arn)
-    if not isinstance(image, Image):
-        raise KeyError(f"no image build {arn}")
-    if fault.at not in image.path:
-        raise ValueError(f"{arn} does not pass through {fault.at}; its path is {image.path}")
-    image.fault = fault
-    return image

@@ -34,7 +34,7 @@ from .._errors import (
 from .arns import parse_arn, slug
 from .backend import Backend
 from .filters import field_equals
-from .images import SETTLE_HOOKS, TRANSITION_HOOKS, Image
+from .image_records import SETTLE_HOOKS, TRANSITION_HOOKS, Image
 from .listing import list_page
 from .operations import handles
 from .pagination import paginate

@@ -27,8 +27,10 @@ from croniter import CroniterError, croniter
 from .._errors import InvalidRequest, invalid_value
 from .arns import slug
 from .backend import REFERENCE_RESOLVERS, Backend
+from .builds import configuration, observe, start_build
 from .filters import Matcher, apply_filters, field_equals
-from .images import TRANSITION_HOOKS, Image, configuration, observe, start_build, summaries_page
+from .image_records import TRANSITION_HOOKS, Image
+from .images import summaries_page
 from .operations import check_dry_run, handles
 from .pagination import paginate
 from .progression import LIFECYCLE_STATUSES

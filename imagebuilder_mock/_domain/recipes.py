@@ -179,7 +179,7 @@ def _parent_image_record(backend: Backend, arn: str, parameter: str) -> Resource
             "an SSM parameter (ssm:<name>) or an AWS Marketplace product ID.",
         )
     # Imported here: the images family builds from recipes and imports this module.
-    from .images import Image
+    from .image_records import Image
 
     found = resolve(backend, arn, Image, parameter)
     if found is not None and is_visible(backend, found):

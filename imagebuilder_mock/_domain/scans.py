@@ -17,7 +17,7 @@ from .._errors import invalid_value
 from .._protocol.model import shape_members
 from .backend import Backend
 from .filters import Matcher, apply_filters, field_equals
-from .images import Image
+from .image_records import Image
 from .operations import handles
 from .pagination import paginate
 from .resources import Resource

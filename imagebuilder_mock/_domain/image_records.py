@@ -1,0 +1,156 @@
+"""The image record: what a build, an import or an AWS base image is.
+
+An image is named after its recipe (``image/<recipe>/<X.Y.Z>/<N>``) and keeps
+copies of the recipe and configurations as they were when the build started,
+so later edits to them never rewrite history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .._protocol.model import member_pattern
+from .backend import Backend
+from .progression import (
+    LIFECYCLE_STATUSES,
+    TERMINAL,
+    BuildFault,
+)
+from .versioned import (
+    Versioned,
+    register_kind,
+)
+
+__all__ = [
+    "SETTLE_HOOKS",
+    "TRANSITION_HOOKS",
+    "AmiTarget",
+    "Image",
+    "os_version_from_name",
+]
+
+_OS_VERSIONS = (
+    ("amazon-linux-2023", "Amazon Linux 2023"),
+    ("amazon-linux-2", "Amazon Linux 2"),
+    ("ubuntu-server-24", "Ubuntu 24"),
+    ("ubuntu-server-22", "Ubuntu 22"),
+    ("ubuntu-server-20", "Ubuntu 20"),
+    ("windows-server-2025", "Microsoft Windows Server 2025"),
+    ("windows-server-2022", "Microsoft Windows Server 2022"),
+    ("windows-server-2019", "Microsoft Windows Server 2019"),
+    ("windows-server-2016", "Microsoft Windows Server 2016"),
+    ("macos", "macOS"),
+)
+
+
+def os_version_from_name(name: str, platform: str) -> str:
+    """The operating system an AWS image name speaks of, or the platform's name."""
+    lowered = name.lower()
+    for prefix, os_version in _OS_VERSIONS:
+        if lowered.startswith(prefix) or prefix in lowered:
+            return os_version
+    return {"Windows": "Microsoft Windows Server 2022", "macOS": "macOS"}.get(
+        platform, "Amazon Linux 2023"
+    )
+
+
+@functools.cache
+def _version_shows_build() -> bool:
+    """Whether image ``version`` members carry the build number (``1.0.0/2``).
+
+    The service has always answered so; botocore models before 1.44 declared
+    the member as plain ``X.Y.Z``, and the installed model is the contract.
+    """
+    pattern = str(member_pattern("Image", "version"))
+    return "/" in pattern
+
+
+@dataclass(frozen=True)
+class AmiTarget:
+    """One AMI a build leaves: where, for whom, and how it is named and tagged."""
+
+    region: str
+    account: str
+    name: str | None
+    description: str | None
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@register_kind
+@dataclass(eq=False)
+class Image(Versioned):
+    kind = "Image"
+
+    image_type: str = "AMI"
+    platform: str = "Linux"
+    os_version: str | None = None
+    status: str = "PENDING"
+    reason: str | None = None
+    # The statuses this image goes through, in order, and when it entered its current one.
+    path: tuple[str, ...] = ()
+    entered_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    fault: BuildFault | None = None
+    # Set while a workflow step waits for SendWorkflowStepAction.
+    held_by: str | None = None
+    # Where a failed or cancelled build stopped, so RetryImage resumes there.
+    stopped_at: str | None = None
+    retried: bool = False
+    build_type: str = "USER_INITIATED"
+    image_source: str = "CUSTOM"
+    recipe_arn: str | None = None
+    pipeline_arn: str | None = None
+    # Members stored as given or copied at build time (recipe, configurations, ...).
+    details: dict[str, Any] = field(default_factory=dict)
+    output_resources: dict[str, Any] = field(default_factory=dict)
+    deprecation_time: dt.datetime | None = None
+    lifecycle_execution_id: str | None = None
+    # Planned AMI copies, one per distribution region and target account.
+    ami_targets: list[AmiTarget] = field(default_factory=list)
+    container_targets: list[tuple[str, str]] = field(default_factory=list)
+    # Inspection of the build for ListImagePackages.
+    packages: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def state(self) -> dict[str, Any]:
+        state: dict[str, Any] = {"status": self.status}
+        if self.reason:
+            state["reason"] = self.reason
+        return state
+
+    def fields(self) -> dict[str, Any]:
+        values = super().fields()
+        values.update(self.details)
+        values.update(
+            {
+                "type": self.image_type,
+                "version": f"{self.version}/{self.build}"
+                if _version_shows_build()
+                else str(self.version),
+                "platform": self.platform,
+                "osVersion": self.os_version,
+                "state": self.state,
+                "outputResources": self.output_resources,
+                "buildType": self.build_type,
+                "imageSource": self.image_source,
+                "deprecationTime": self.deprecation_time,
+                "lifecycleExecutionId": self.lifecycle_execution_id,
+            }
+        )
+        return values
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in TERMINAL or self.status in LIFECYCLE_STATUSES
+
+
+# Called as hook(backend, image, old_status, new_status) on every status change;
+# workflow executions follow the build through it.
+TRANSITION_HOOKS: list[Callable[[Backend, Image, str, str], None]] = []
+
+# Called as hook(backend) before images are shown: work that the clock has made
+# due (a scheduled StartResourceStateUpdate) is settled first.
+SETTLE_HOOKS: list[Callable[[Backend], None]] = []
