@@ -118,12 +118,7 @@ class ImageBuilderMock(BuildController):
         self.region = region
         self.initial_progression: Mode = progression
         self.initial_seconds_per_status = seconds_per_status
-        # Checking every response against its output shape costs time; a suite
-        # turns it on for all its mocks with IMAGEBUILDER_MOCK_CHECK_RESPONSES=1.
-        if check_responses is None:
-            flag = os.environ.get("IMAGEBUILDER_MOCK_CHECK_RESPONSES", "")
-            check_responses = flag in ("1", "true")
-        self.check_responses = check_responses
+        self._check_responses = check_responses
 
     # -- options and decoration ---------------------------------------------------------
 
@@ -264,6 +259,18 @@ class ImageBuilderMock(BuildController):
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+    @property
+    def check_responses(self) -> bool:
+        """Whether each response is checked against its output shape.
+
+        Checking costs time; a suite turns it on for all its mocks with
+        ``IMAGEBUILDER_MOCK_CHECK_RESPONSES=1``, read when the mock starts (so the
+        module-level ``mock_imagebuilder`` sees a variable set after import).
+        """
+        if self._check_responses is not None:
+            return self._check_responses
+        return os.environ.get("IMAGEBUILDER_MOCK_CHECK_RESPONSES", "") in ("1", "true")
 
     @property
     def active(self) -> bool:

@@ -315,3 +315,14 @@ def test_the_readme_quickstart_example_runs(capsys: pytest.CaptureFixture[str]) 
     assert "workflow BUILD COMPLETED" in out
     assert "15 calls answered in-process" in out
     assert not mock_imagebuilder.active
+
+
+def test_response_checking_follows_the_environment_when_the_mock_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The module-level mock exists before any conftest runs; the variable is read late.
+    monkeypatch.setenv("IMAGEBUILDER_MOCK_CHECK_RESPONSES", "1")
+    assert mock_imagebuilder.check_responses is True
+    monkeypatch.setenv("IMAGEBUILDER_MOCK_CHECK_RESPONSES", "")
+    assert mock_imagebuilder.check_responses is False
+    assert mock_imagebuilder(check_responses=True).check_responses is True
