@@ -28,6 +28,7 @@ __all__ = [
     "ServiceQuotaExceeded",
     "ServiceUnavailable",
     "TooManyRequests",
+    "dependency_error",
     "error_class",
     "invalid_value",
     "not_found",
@@ -169,6 +170,13 @@ def invalid_value(parameter: str, rule: str) -> InvalidParameterValue:
     """The service's wording for a value that breaks a rule."""
     return InvalidParameterValue(
         f"The value supplied for parameter '{parameter}' is not valid. {rule}"
+    )
+
+
+def dependency_error(arn: str) -> ResourceDependency:
+    """The service's wording when something still depends on ``arn``."""
+    return ResourceDependency(
+        f"Resource dependency error: The resource ARN '{arn}' has other resources depended on it."
     )
 
 

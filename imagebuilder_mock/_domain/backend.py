@@ -10,7 +10,7 @@ from typing import TypeVar
 from .._errors import (
     DryRunOperation,
     ResourceAlreadyExists,
-    ResourceDependency,
+    dependency_error,
     invalid_value,
     not_found,
 )
@@ -125,10 +125,7 @@ class Backend:
                 if ref == target.arn or any(
                     resolve(self, ref) is target for resolve in REFERENCE_RESOLVERS
                 ):
-                    raise ResourceDependency(
-                        "Resource dependency error: The resource ARN "
-                        f"'{target.arn}' has other resources depended on it."
-                    )
+                    raise dependency_error(target.arn)
 
 
 # Families whose version or wildcard ARNs stand for a resource add a resolver

@@ -8,8 +8,8 @@ from typing import Any
 from .._errors import (
     InvalidParameterValue,
     InvalidRequest,
-    ResourceDependency,
     ResourceInUse,
+    dependency_error,
     invalid_value,
     not_found,
 )
@@ -57,10 +57,17 @@ def _image_at(backend: Backend, arn: str, parameter: str = "imageBuildVersionArn
     return image
 
 
-def _build_arn_only(arn: str, parameter: str) -> None:
+def _build_at(backend: Backend, arn: str) -> Image:
+    """The build a build version ARN names (Delete, Cancel and Retry take no other ARN)."""
     parsed = parse_arn(arn)
     if parsed is None or parsed.build is None:
-        raise invalid_value(parameter, f"'{parameter}' must be an image build version ARN.")
+        raise invalid_value(
+            "imageBuildVersionArn", "'imageBuildVersionArn' must be an image build version ARN."
+        )
+    image = backend.find(arn)
+    if not isinstance(image, Image):
+        raise not_found(arn)
+    return image
 
 
 @handles("CreateImage")
@@ -152,15 +159,9 @@ def list_image_build_versions(backend: Backend, params: dict[str, Any]) -> dict[
 @handles("DeleteImage")
 def delete_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["imageBuildVersionArn"]
-    _build_arn_only(arn, "imageBuildVersionArn")
-    image = backend.find(arn)
-    if not isinstance(image, Image):
-        raise not_found(arn)
+    image = _build_at(backend, arn)
     if not image.is_finished:
-        raise ResourceDependency(
-            f"Resource dependency error: The resource ARN '{arn}' has other resources "
-            "depended on it."
-        )
+        raise dependency_error(arn)
     backend.remove(image)
     return {"imageBuildVersionArn": arn}
 
@@ -168,10 +169,7 @@ def delete_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
 @handles("CancelImageCreation")
 def cancel_image_creation(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["imageBuildVersionArn"]
-    _build_arn_only(arn, "imageBuildVersionArn")
-    image = backend.find(arn)
-    if not isinstance(image, Image):
-        raise not_found(arn)
+    image = _build_at(backend, arn)
     if image.is_finished:
         raise InvalidParameterValue(
             f"The image '{arn}' is in a terminal state ({image.status}) and cannot be cancelled."
@@ -183,10 +181,7 @@ def cancel_image_creation(backend: Backend, params: dict[str, Any]) -> dict[str,
 @handles("RetryImage")
 def retry_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["imageBuildVersionArn"]
-    _build_arn_only(arn, "imageBuildVersionArn")
-    image = backend.find(arn)
-    if not isinstance(image, Image):
-        raise not_found(arn)
+    image = _build_at(backend, arn)
     if image.status in IN_PROGRESS:
         raise ResourceInUse(f"The image '{arn}' is still being built ({image.status}).")
     if image.status not in ("FAILED", "CANCELLED"):
