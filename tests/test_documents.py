@@ -8,6 +8,8 @@ import pytest
 import yaml
 from botocore.exceptions import ClientError
 
+from imagebuilder_mock._domain import bounded_yaml, documents
+
 DATA_ERROR = "The value supplied for parameter 'data' is not valid. "
 
 
@@ -57,7 +59,7 @@ def test_document_that_is_not_a_mapping_is_rejected(
     assert message.startswith(DATA_ERROR + rule)
 
 
-@pytest.mark.parametrize("version", ["2.0", "1", "'1.1'", "true"])
+@pytest.mark.parametrize("version", ["2.0", "'1.1'", "true", "1.5"])
 def test_schema_version_must_be_1_0(imagebuilder_client: Any, version: str) -> None:
     data = BASH.replace("schemaVersion: 1.0", f"schemaVersion: {version}")
     assert rejected(imagebuilder_client, data) == (
@@ -76,6 +78,14 @@ def test_quoted_schema_version_is_accepted(imagebuilder_client: Any) -> None:
     assert component(imagebuilder_client, arn)["type"] == "BUILD"
 
 
+def test_schema_version_1_as_a_number_is_accepted(imagebuilder_client: Any) -> None:
+    # What Terraform's yamlencode() writes for schemaVersion = 1.0.
+    data = BASH.replace("schemaVersion: 1.0", "schemaVersion: 1")
+    arn = create(imagebuilder_client, data)
+    got = component(imagebuilder_client, arn)
+    assert (got["type"], got["data"]) == ("BUILD", data)
+
+
 def test_phases_are_required(imagebuilder_client: Any) -> None:
     assert rejected(imagebuilder_client, "schemaVersion: 1.0\n") == (
         "InvalidParameterValueException",
@@ -83,19 +93,40 @@ def test_phases_are_required(imagebuilder_client: Any) -> None:
     )
 
 
-def test_unknown_phase_name_is_rejected(imagebuilder_client: Any) -> None:
-    code, message = rejected(imagebuilder_client, BASH.replace("name: build", "name: deploy"))
-    assert code == "InvalidParameterValueException"
-    assert message == DATA_ERROR + (
-        "Invalid phase name 'deploy'. Supported phases include: build, validate, test, "
-        "container-host-test."
+@pytest.mark.parametrize("phases", [["deploy"], ["container-host-test"], ["cleanup", "report"]])
+def test_document_needs_a_build_validate_or_test_phase(
+    imagebuilder_client: Any, phases: list[str]
+) -> None:
+    document = {
+        "schemaVersion": 1.0,
+        "phases": [{"name": p, "steps": [{"name": "Step", "action": "Reboot"}]} for p in phases],
+    }
+    assert rejected(imagebuilder_client, yaml.safe_dump(document)) == (
+        "InvalidParameterValueException",
+        DATA_ERROR
+        + "The document must contain at least one of the phases build, validate or test.",
     )
+
+
+def test_phases_of_the_documents_own_are_accepted(imagebuilder_client: Any) -> None:
+    # AWSTOE: a document may define further phases besides build, validate or test.
+    cleanup = BASH.split("phases:\n", 1)[1].replace("name: build", "name: cleanup")
+    data = BASH + cleanup
+    got = component(imagebuilder_client, create(imagebuilder_client, data))
+    assert (got["type"], got["data"]) == ("BUILD", data)
 
 
 def test_duplicate_phase_names_are_rejected(imagebuilder_client: Any) -> None:
     phase = BASH.split("phases:\n", 1)[1]
     data = f"schemaVersion: 1.0\nphases:\n{phase}{phase}"
     assert rejected(imagebuilder_client, data)[1] == DATA_ERROR + "Duplicate phase name 'build'."
+
+
+def test_phase_with_an_empty_step_list_is_accepted(imagebuilder_client: Any) -> None:
+    # The shape CDK projects deploy: a phase declared with no steps.
+    data = BASH + "  - name: validate\n    steps: []\n"
+    got = component(imagebuilder_client, create(imagebuilder_client, data))
+    assert (got["type"], got["data"]) == ("BUILD", data)
 
 
 def test_phase_without_steps_is_rejected(imagebuilder_client: Any) -> None:
@@ -179,8 +210,10 @@ def test_actions_allowed_on_their_platform(
     assert component(imagebuilder_client, arn)["platform"] == platform
 
 
-def test_action_without_inputs_is_rejected(imagebuilder_client: Any) -> None:
-    data = steps("- name: Download", "  action: S3Download")
+@pytest.mark.parametrize("inputs", [None, "[]", "{}"])
+def test_action_without_inputs_is_rejected(imagebuilder_client: Any, inputs: str | None) -> None:
+    lines = ["- name: Download", "  action: S3Download"]
+    data = steps(*lines, *([f"  inputs: {inputs}"] if inputs else []))
     assert rejected(imagebuilder_client, data) == (
         "InvalidParameterValueException",
         DATA_ERROR + "Parsing step 'Download' in phase 'build' failed. Error: Action S3Download "
@@ -188,9 +221,13 @@ def test_action_without_inputs_is_rejected(imagebuilder_client: Any) -> None:
     )
 
 
+@pytest.mark.parametrize("inputs", [None, "[]", "{}"])
 @pytest.mark.parametrize("action", ["Reboot", "UpdateOS"])
-def test_actions_with_optional_inputs_need_none(imagebuilder_client: Any, action: str) -> None:
-    arn = create(imagebuilder_client, steps("- name: Step", f"  action: {action}"))
+def test_actions_with_optional_inputs_need_none(
+    imagebuilder_client: Any, action: str, inputs: str | None
+) -> None:
+    lines = ["- name: Step", f"  action: {action}"]
+    arn = create(imagebuilder_client, steps(*lines, *([f"  inputs: {inputs}"] if inputs else [])))
     assert component(imagebuilder_client, arn)["type"] == "BUILD"
 
 
@@ -220,8 +257,9 @@ def test_unknown_on_failure_is_rejected(imagebuilder_client: Any) -> None:
         (["validate"], "BUILD"),
         (["build", "test"], "BUILD"),
         (["test"], "TEST"),
-        (["container-host-test"], "BUILD"),
         (["test", "container-host-test"], "BUILD"),
+        (["build", "cleanup"], "BUILD"),
+        (["test", "report"], "TEST"),
     ],
 )
 def test_type_derives_from_the_phases(
@@ -431,4 +469,192 @@ def test_workflow_without_steps_is_rejected(imagebuilder_client: Any) -> None:
 def test_workflow_document_must_be_a_mapping(imagebuilder_client: Any) -> None:
     assert workflow_rejected(imagebuilder_client, "[1, 2]")[1] == (
         DATA_ERROR + "The document must be a YAML mapping."
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "action"),
+    [("DISTRIBUTION", "DistributeContainerImage"), ("BUILD", "CreateImageFromIso")],
+)
+def test_workflow_actions_of_the_current_user_guide_are_accepted(
+    imagebuilder_client: Any, kind: str, action: str
+) -> None:
+    data = (
+        "schemaVersion: 1.0\nsteps:\n"
+        "  - name: LaunchInstance\n    action: LaunchInstance\n    inputs:\n"
+        "      waitFor: ssmAgent\n"
+        f"  - name: Run{action}\n    action: {action}\n    onFailure: Abort\n    inputs:\n"
+        "      instanceId.$: $.stepOutputs.LaunchInstance.instanceId\n"
+    )
+    arn = imagebuilder_client.create_workflow(
+        name="current-actions", semanticVersion="1.0.0", type=kind, data=data
+    )["workflowBuildVersionArn"]
+    got = imagebuilder_client.get_workflow(workflowBuildVersionArn=arn)["workflow"]
+    assert (got["type"], got["data"]) == (kind, data)
+
+
+def test_workflow_schema_version_1_as_a_number_is_accepted(imagebuilder_client: Any) -> None:
+    data = WORKFLOW.replace("schemaVersion: 1.0", "schemaVersion: 1")
+    arn = create_workflow(imagebuilder_client, data)
+    assert imagebuilder_client.get_workflow(workflowBuildVersionArn=arn)["workflow"]["data"] == data
+
+
+# -- bounds on what a document makes the parser build ---------------------------------
+
+DEPTH_RULE = "The document nests mappings and sequences more than 64 levels deep."
+EXPANSION_RULE = "With its aliases expanded, the document is larger than 262144 characters."
+
+
+@pytest.fixture(params=sorted(bounded_yaml.LOADERS))
+def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each YAML parser PyYAML offers here: the bounds hold, word for word, for both."""
+    monkeypatch.setattr(documents, "YAML_PARSER", request.param)
+    return str(request.param)
+
+
+def flow_workflow(inputs: str) -> str:
+    return (
+        "schemaVersion: 1.0\nsteps:\n  - name: Pause\n    action: WaitForAction\n"
+        f"    inputs:\n      {inputs}\n"
+    )
+
+
+# A 494-character document whose aliases repeat each other nine times over
+# nine levels: 9**9 copies of "lol" once expanded.
+LAUGHS = "      a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"      {name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+@pytest.mark.parametrize("shape", ["flow", "block"])
+def test_deeply_nested_component_is_refused(
+    imagebuilder_client: Any, yaml_parser: str, shape: str
+) -> None:
+    # Flow collections, or block sequences written compactly ("- - - x").
+    nested = "[" * 7900 + "]" * 7900 if shape == "flow" else "\n  " + "- " * 6000 + "x"
+    data = BASH + f"extra: {nested}\n"
+    assert rejected(imagebuilder_client, data) == (
+        "InvalidParameterValueException",
+        DATA_ERROR + DEPTH_RULE,
+    )
+
+
+def test_deeply_nested_workflow_is_refused(imagebuilder_client: Any, yaml_parser: str) -> None:
+    data = flow_workflow("x: " + "{k: " * 3000 + "1" + "}" * 3000)
+    assert workflow_rejected(imagebuilder_client, data) == (
+        "InvalidParameterValueException",
+        DATA_ERROR + DEPTH_RULE,
+    )
+
+
+def test_nesting_up_to_the_bound_is_accepted(imagebuilder_client: Any, yaml_parser: str) -> None:
+    # Document, steps, step and inputs are four levels: 60 more make 64.
+    data = flow_workflow("x: " + "[" * 60 + "]" * 60)
+    assert create_workflow(imagebuilder_client, data).endswith("/1")
+    deeper = flow_workflow("x: " + "[" * 61 + "]" * 61)
+    assert workflow_rejected(imagebuilder_client, deeper)[1] == DATA_ERROR + DEPTH_RULE
+
+
+def test_nesting_built_from_aliases_counts_too(imagebuilder_client: Any, yaml_parser: str) -> None:
+    data = flow_workflow(
+        "x: &x " + "[" * 40 + "]" * 40 + "\n      y: " + "[" * 30 + "*x" + "]" * 30
+    )
+    assert workflow_rejected(imagebuilder_client, data)[1] == DATA_ERROR + DEPTH_RULE
+
+
+def test_billion_laughs_workflow_is_refused(imagebuilder_client: Any, yaml_parser: str) -> None:
+    data = flow_workflow("\n" + LAUGHS.rstrip("\n"))
+    assert len(data) < 600
+    assert workflow_rejected(imagebuilder_client, data) == (
+        "InvalidParameterValueException",
+        DATA_ERROR + EXPANSION_RULE,
+    )
+    assert imagebuilder_client.list_workflows()["workflowVersionList"] == []
+
+
+def test_billion_laughs_component_is_refused(imagebuilder_client: Any, yaml_parser: str) -> None:
+    data = BASH + "laughs:\n" + LAUGHS
+    assert rejected(imagebuilder_client, data) == (
+        "InvalidParameterValueException",
+        DATA_ERROR + EXPANSION_RULE,
+    )
+
+
+def test_long_text_repeated_by_aliases_is_refused(
+    imagebuilder_client: Any, yaml_parser: str
+) -> None:
+    # Few nodes, but each alias repeats 10,000 characters.
+    data = flow_workflow(f"a: &a {'x' * 10_000}\n      b: [{', '.join(['*a'] * 30)}]")
+    assert workflow_rejected(imagebuilder_client, data)[1] == DATA_ERROR + EXPANSION_RULE
+
+
+def test_alias_inside_the_node_it_names_is_refused(
+    imagebuilder_client: Any, yaml_parser: str
+) -> None:
+    data = flow_workflow("x: &loop [1, *loop]")
+    assert workflow_rejected(imagebuilder_client, data) == (
+        "InvalidParameterValueException",
+        DATA_ERROR + "The document is not valid YAML: alias 'loop' refers to a node that "
+        "contains it.",
+    )
+
+
+def test_undefined_alias_is_refused(imagebuilder_client: Any, yaml_parser: str) -> None:
+    data = flow_workflow("x: *nowhere")
+    assert workflow_rejected(imagebuilder_client, data)[1] == (
+        DATA_ERROR + "The document is not valid YAML: found undefined alias 'nowhere'."
+    )
+
+
+def test_ordinary_anchors_keep_working(imagebuilder_mock: Any, yaml_parser: str) -> None:
+    import boto3
+
+    from imagebuilder_mock._domain.workflows import Workflow
+
+    data = (
+        "schemaVersion: 1.0\nsteps:\n"
+        "  - name: LaunchBuildInstance\n    action: LaunchInstance\n"
+        "    inputs: &launch {waitFor: ssmAgent}\n"
+        "  - name: ApplyBuildComponents\n    action: ExecuteComponents\n"
+        "    onFailure: &abort Abort\n"
+        "    inputs: &onInstance\n"
+        "      instanceId.$: $.stepOutputs.LaunchBuildInstance.instanceId\n"
+        "  - name: CreateOutputAMI\n    action: CreateImage\n    onFailure: *abort\n"
+        "    inputs: *onInstance\n"
+        "  - name: TerminateBuildInstance\n    action: TerminateInstance\n"
+        "    inputs:\n      <<: *onInstance\n      force: true\n"
+    )
+    client = boto3.client("imagebuilder", region_name="us-east-1")
+    record = imagebuilder_mock.backend().find(create_workflow(client, data))
+    assert isinstance(record, Workflow)
+    on_instance = {"instanceId.$": "$.stepOutputs.LaunchBuildInstance.instanceId"}
+    assert [(s.on_failure, s.inputs) for s in record.steps] == [
+        ("Abort", {"waitFor": "ssmAgent"}),
+        ("Abort", on_instance),
+        ("Abort", on_instance),
+        ("Abort", {**on_instance, "force": True}),
+    ]
+
+
+@pytest.mark.parametrize("name", ["A", "1Launch", "_Launch", "L" + "x" * 100])
+def test_workflow_step_name_must_fit_what_step_executions_show(
+    imagebuilder_client: Any, name: str
+) -> None:
+    data = WORKFLOW.replace("name: ApplyBuildComponents", f"name: {name}")
+    assert workflow_rejected(imagebuilder_client, data) == (
+        "InvalidParameterValueException",
+        DATA_ERROR + f"Invalid step name '{name}'. A step name must match the pattern "
+        "^[A-Za-z][A-Za-z0-9-_]{1,99}$",
+    )
+
+
+def test_workflow_step_description_has_a_bounded_length(imagebuilder_client: Any) -> None:
+    data = WORKFLOW.replace(
+        "    action: ExecuteComponents\n",
+        f"    action: ExecuteComponents\n    description: {'d' * 501}\n",
+    )
+    assert workflow_rejected(imagebuilder_client, data)[1] == (
+        DATA_ERROR + "Parsing step 'ApplyBuildComponents' failed. Error: The description of a "
+        "step has at most 500 characters."
     )

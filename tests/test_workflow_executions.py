@@ -651,3 +651,103 @@ def test_workflows_of_one_stage_run_in_order_and_skip_after_a_failure(
     statuses = [s["status"] for s in steps_of(imagebuilder_client, second["workflowExecutionId"])]
     assert statuses == ["COMPLETED", "CANCELLED", "SKIPPED", "SKIPPED"]
     assert third["totalStepsSkipped"] == third["totalStepCount"] == 4
+
+
+# -- what documents put into step inputs ----------------------------------------------------
+
+
+def single_step_workflow(client: Any, inputs: str, extra: str = "") -> str:
+    data = (
+        f"schemaVersion: 1.0\n{extra}steps:\n  - name: LaunchBuildInstance\n"
+        f"    action: LaunchInstance\n    inputs:\n{inputs}"
+    )
+    return workflow(client, "inputs-flow", "BUILD", data)
+
+
+@pytest.mark.imagebuilder(progression="immediate")
+def test_inputs_yaml_alone_can_write_are_shown_as_json(
+    imagebuilder_client: Any, setup: tuple[str, str]
+) -> None:
+    # Timestamps, binary, sets and integers too long for Python stay as JSON can show them.
+    inputs = (
+        "      notBefore: 2026-11-29\n"
+        "      stamp: 2026-11-29T10:00:00Z\n"
+        "      blob: !!binary aGVsbG8=\n"
+        "      zones: !!set {us-east-1a, us-east-1b}\n"
+        f"      serial: {'9' * 5000}\n"
+    )
+    flow = single_step_workflow(imagebuilder_client, inputs)
+    arn = build(imagebuilder_client, *setup, workflows=[{"workflowArn": flow}])
+    (step,) = steps_of(
+        imagebuilder_client, executions(imagebuilder_client, arn)[0]["workflowExecutionId"]
+    )
+    assert json.loads(step["inputs"]) == {
+        "notBefore": "2026-11-29",
+        "stamp": "2026-11-29T10:00:00Z",
+        "blob": "aGVsbG8=",
+        "zones": {"us-east-1a": None, "us-east-1b": None},
+        "serial": "9" * 5000,
+    }
+
+
+@pytest.mark.imagebuilder(progression="immediate")
+def test_anchored_inputs_are_shown_expanded(
+    imagebuilder_client: Any, setup: tuple[str, str]
+) -> None:
+    inputs = (
+        "      tags: &tags {team: web, stage: prod}\n"
+        "      copies: [*tags, *tags]\n"
+        "      merged:\n        <<: *tags\n        stage: test\n"
+    )
+    flow = single_step_workflow(imagebuilder_client, inputs)
+    arn = build(imagebuilder_client, *setup, workflows=[{"workflowArn": flow}])
+    (step,) = steps_of(
+        imagebuilder_client, executions(imagebuilder_client, arn)[0]["workflowExecutionId"]
+    )
+    tags = {"team": "web", "stage": "prod"}
+    assert json.loads(step["inputs"]) == {
+        "tags": tags,
+        "copies": [tags, tags],
+        "merged": {"team": "web", "stage": "test"},
+    }
+
+
+@pytest.mark.imagebuilder(progression="immediate")
+def test_condition_on_an_integer_too_large_for_a_float_lets_the_step_run(
+    imagebuilder_client: Any, setup: tuple[str, str]
+) -> None:
+    data = (
+        "schemaVersion: 1.0\nparameters:\n  - name: threshold\n    type: integer\n"
+        f"    default: {'1' * 400}\n"
+        "steps:\n  - name: LaunchBuildInstance\n    action: LaunchInstance\n"
+        "    if:\n      numberGreaterThan: 5\n      value: $.parameters.threshold\n"
+    )
+    flow = workflow(imagebuilder_client, "big-numbers", "BUILD", data)
+    arn = build(imagebuilder_client, *setup, workflows=[{"workflowArn": flow}])
+    assert status(imagebuilder_client, arn) == "AVAILABLE"
+    (step,) = steps_of(
+        imagebuilder_client, executions(imagebuilder_client, arn)[0]["workflowExecutionId"]
+    )
+    assert step["status"] == "COMPLETED"
+
+
+@pytest.mark.imagebuilder(progression="immediate")
+def test_image_from_iso_step_reports_its_outputs(
+    imagebuilder_client: Any, setup: tuple[str, str]
+) -> None:
+    data = (
+        "schemaVersion: 1.0\nsteps:\n"
+        "  - name: LaunchIsoInstance\n    action: LaunchInstance\n"
+        "  - name: ConvertIso\n    action: CreateImageFromIso\n    inputs:\n"
+        "      instanceId.$: $.stepOutputs.LaunchIsoInstance.instanceId\n"
+    )
+    flow = workflow(imagebuilder_client, "from-iso", "BUILD", data)
+    arn = build(imagebuilder_client, *setup, workflows=[{"workflowArn": flow}])
+    launch, convert = steps_of(
+        imagebuilder_client, executions(imagebuilder_client, arn)[0]["workflowExecutionId"]
+    )
+    instance = json.loads(launch["outputs"])["instanceId"]
+    assert json.loads(convert["inputs"]) == {"instanceId": instance}
+    outputs = json.loads(convert["outputs"])
+    assert sorted(outputs) == ["amiName", "architecture", "snapshotId"]
+    assert re.match(r"^snap-[0-9a-f]{17}$", outputs["snapshotId"])

@@ -9,6 +9,7 @@ image builds later record as step executions).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,8 @@ from typing import Any
 import yaml
 
 from .._errors import InvalidParameterValue, invalid_value
+from .._protocol.model import service_model
+from . import bounded_yaml
 
 __all__ = [
     "COMMON_ACTIONS",
@@ -23,6 +26,7 @@ __all__ = [
     "LINUX_ACTIONS",
     "WINDOWS_ACTIONS",
     "WORKFLOW_ACTIONS",
+    "YAML_PARSER",
     "ComponentDocument",
     "WorkflowDocument",
     "WorkflowStep",
@@ -34,9 +38,12 @@ __all__ = [
     "shell_component_data",
 ]
 
-# Phases AWSTOE runs: build and validate in the build stage, test (and
-# container-host-test for containers) in the test stage.
+# Phases Image Builder runs: build and validate in the build stage, test (and
+# container-host-test for containers) in the test stage. AWSTOE lets a
+# document define further phases of its own (Image Builder does not run them)
+# provided it has at least one of build, validate and test.
 COMPONENT_PHASES = ("build", "validate", "test", "container-host-test")
+_REQUIRED_PHASES = ("build", "validate", "test")
 
 # AWSTOE action modules. Shell modules are tied to the OS family (hence the
 # service's "Unsupported action ... for os platform linux"); so are the
@@ -81,7 +88,8 @@ _ACTIONS_BY_PLATFORM = {"Linux": LINUX_ACTIONS, "macOS": LINUX_ACTIONS, "Windows
 # The only modules whose inputs are all optional (a delay, include/exclude lists).
 _INPUTS_OPTIONAL = frozenset({"Reboot", "UpdateOS"})
 
-# Step actions of Image Builder workflows (user guide, "workflow step actions").
+# Step actions of Image Builder workflows (user guide, "Supported step actions
+# for your workflow document").
 WORKFLOW_ACTIONS = frozenset(
     {
         "ApplyImageConfigurations",
@@ -89,6 +97,8 @@ WORKFLOW_ACTIONS = frozenset(
         "CollectImageMetadata",
         "CollectImageScanFindings",
         "CreateImage",
+        "CreateImageFromIso",
+        "DistributeContainerImage",
         "DistributeImage",
         "ExecuteComponents",
         "ExecuteStateMachine",
@@ -103,6 +113,10 @@ WORKFLOW_ACTIONS = frozenset(
         "WaitForSSMAgent",
     }
 )
+
+# The PyYAML parser documents are read with: "python", or "c" where PyYAML has
+# libyaml (faster; same bounds and the same messages for them).
+YAML_PARSER = "python"
 
 _STEP_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 _STEP_NAME_RULE = (
@@ -137,9 +151,14 @@ def _bad(rule: str, parameter: str = "data") -> InvalidParameterValue:
 
 
 def parse_yaml(data: str, parameter: str = "data") -> dict[str, Any]:
-    """The document as a mapping; anything else is not a document."""
+    """The document as a mapping; anything else is not a document.
+
+    Loading is bounded (nesting depth, alias expansion): see :mod:`bounded_yaml`.
+    """
     try:
-        document = yaml.safe_load(data)
+        document = bounded_yaml.load(data, bounded_yaml.LOADERS[YAML_PARSER])
+    except bounded_yaml.DocumentLimitError as error:
+        raise _bad(str(error), parameter) from None
     except yaml.YAMLError as error:
         problem = str(getattr(error, "problem", None) or "malformed YAML")
         raise _bad(f"The document is not valid YAML: {problem}.", parameter) from None
@@ -149,11 +168,10 @@ def parse_yaml(data: str, parameter: str = "data") -> dict[str, Any]:
 
 
 def _check_schema_version(document: dict[str, Any], parameter: str) -> None:
-    # YAML reads an unquoted 1.0 as a float; quoted, it is the string.
+    # YAML reads an unquoted 1.0 as a float; quoted, it is the string. A bare 1
+    # is what Terraform's yamlencode() writes for 1.0, and the service takes it.
     version = document.get("schemaVersion")
-    if isinstance(version, bool) or version not in (1.0, "1.0"):
-        raise _bad(_SCHEMA_RULE, parameter)
-    if isinstance(version, int):  # 1 is not 1.0 for the service
+    if isinstance(version, bool) or version not in (1, "1.0"):
         raise _bad(_SCHEMA_RULE, parameter)
 
 
@@ -248,7 +266,10 @@ def _check_component_step(step: Any, phase: str, actions: frozenset[str], platfo
         raise _bad(f"{failed} The step has no action.")
     if action not in actions:
         raise _bad(f"{failed} Unsupported action {action} for os platform {platform.lower()}.")
-    if step.get("inputs") is None and action not in _INPUTS_OPTIONAL:
+    inputs = step.get("inputs")
+    # An empty list or mapping is no inputs either (``inputs: []``).
+    empty = inputs is None or (isinstance(inputs, (list, dict, str)) and not inputs)
+    if empty and action not in _INPUTS_OPTIONAL:
         raise _bad(f"{failed} Action {action} has no inputs; it requires an 'inputs'")
     on_failure = step.get("onFailure")
     if on_failure is not None and on_failure not in _ON_FAILURE["component"]:
@@ -260,15 +281,14 @@ def _check_component_step(step: Any, phase: str, actions: frozenset[str], platfo
 
 
 def _check_phase(phase: Any, actions: frozenset[str], platform: str) -> str:
-    if not isinstance(phase, dict) or not isinstance(phase.get("name"), str):
+    # Any name will do (AWSTOE allows phases of the document's own): see the
+    # check for build, validate or test in parse_component_document.
+    if not isinstance(phase, dict) or not isinstance(phase.get("name"), str) or not phase["name"]:
         raise _bad("Every phase must be a mapping with a name.")
     name: str = phase["name"]
-    if name not in COMPONENT_PHASES:
-        raise _bad(
-            f"Invalid phase name '{name}'. Supported phases include: {', '.join(COMPONENT_PHASES)}."
-        )
+    # An empty list is a list of steps: CDK projects deploy phases like that.
     steps = phase.get("steps")
-    if not isinstance(steps, list) or not steps:
+    if not isinstance(steps, list):
         raise _bad(f"Phase '{name}' must contain a list of steps.")
     seen: set[str] = set()
     for step in steps:
@@ -294,9 +314,17 @@ def parse_component_document(data: str, platform: str) -> ComponentDocument:
         if name in names:
             raise _bad(f"Duplicate phase name '{name}'.")
         names.append(name)
+    if not any(name in names for name in _REQUIRED_PHASES):
+        raise _bad(
+            "The document must contain at least one of the phases "
+            f"{', '.join(_REQUIRED_PHASES[:-1])} or {_REQUIRED_PHASES[-1]}."
+        )
     # The API reference: a document whose single phase is ``test`` makes a TEST
-    # component; any other document (even test + container-host-test) a BUILD one.
-    kind = "TEST" if names == ["test"] else "BUILD"
+    # component; any other document (even test + container-host-test) a BUILD
+    # one. Phases of the document's own, which Image Builder never runs, do
+    # not count.
+    run = [name for name in names if name in COMPONENT_PHASES]
+    kind = "TEST" if run == ["test"] else "BUILD"
     return ComponentDocument(document, kind, parameters)
 
 
@@ -395,12 +423,23 @@ def _workflow_parameters(document: dict[str, Any]) -> list[dict[str, Any]]:
     return _unique_parameters(details, "data")
 
 
+@functools.cache
+def _step_shape(shape_name: str) -> dict[str, Any]:
+    """Constraints the model puts on what step executions show of a step."""
+    return dict(service_model().shape_for(shape_name).metadata)
+
+
 def _workflow_step(step: Any, index: int) -> WorkflowStep:
     if not isinstance(step, dict) or not isinstance(step.get("name"), str):
         raise _bad(f"Step {index} of the workflow must be a mapping with a name.")
     name: str = step["name"]
     if not _STEP_NAME.match(name):
         raise _bad(f"Invalid step name '{name}'. {_STEP_NAME_RULE}")
+    # Step executions show the name, so it must fit the model's WorkflowStepName
+    # (a letter first, a bounded length) as well.
+    pattern = _step_shape("WorkflowStepName")["pattern"]
+    if not re.fullmatch(pattern, name):
+        raise _bad(f"Invalid step name '{name}'. A step name must match the pattern {pattern}")
     failed = f"Parsing step '{name}' failed. Error:"
     action = step.get("action")
     if action not in WORKFLOW_ACTIONS:
@@ -421,6 +460,9 @@ def _workflow_step(step: Any, index: int) -> WorkflowStep:
     if condition is not None and not isinstance(condition, dict):
         raise _bad(f"{failed} The if condition of a step must be a mapping.")
     description = step.get("description")
+    longest = _step_shape("WorkflowStepDescription")["max"]
+    if isinstance(description, str) and len(description) > longest:
+        raise _bad(f"{failed} The description of a step has at most {longest} characters.")
     return WorkflowStep(
         name=name,
         action=action,

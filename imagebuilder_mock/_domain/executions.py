@@ -336,7 +336,7 @@ def _resolved_inputs(image: Image, step: StepExecution) -> dict[str, Any]:
             try:
                 resolved[key[:-2]] = _lookup(image, step.execution, value)
                 continue
-            except (LookupError, ValueError):
+            except (LookupError, ValueError, OverflowError):
                 pass  # shown as written, as for a step that never ran
         resolved[key] = value
     return resolved
@@ -368,7 +368,8 @@ def _condition_holds(image: Image, execution: WorkflowExecution, condition: Any)
             try:
                 actual = _lookup(image, execution, str(condition.get("value", "")))
                 return bool(compare(actual, condition[operator]))
-            except (LookupError, ValueError, TypeError):
+            except (LookupError, ValueError, TypeError, OverflowError):
+                # An integer too large for a float compares as nothing: the step runs.
                 return True
     return True
 
@@ -391,6 +392,15 @@ def _outputs(image: Image, step: StepExecution) -> dict[str, Any] | None:
         return {"osVersion": image.os_version, "associationId": str(uuid.uuid4())}
     if action in ("ExecuteComponents", "SanitizeInstance", "RunSysPrep", "RunCommand"):
         return {"status": "Success", "runCommandId": str(uuid.uuid4())}
+    if action == "CreateImageFromIso":
+        return {
+            "amiName": f"{image.name} {image.version}-{image.build}",
+            "snapshotId": "snap-" + secrets.token_hex(9)[:17],
+            "architecture": "x86_64",
+        }
+    if action == "DistributeContainerImage":
+        regions = sorted({region for region, _ in image.container_targets})
+        return {"status": "Success", "succeededRegions": regions, "failedRegions": []}
     return None
 
 

@@ -1,0 +1,246 @@
+"""YAML loading with bounds on nesting and alias expansion.
+
+A 16,000-character document can still make a naive loader do unbounded work:
+nesting a few thousand levels deep exhausts the recursion of PyYAML's composer
+and constructor, and a "billion laughs" (anchors whose aliases repeat each
+other) expands into gigabytes once something walks the loaded data, as step
+executions do when they show a step's inputs as JSON.
+
+:func:`load` therefore composes the node graph itself, from the parser's event
+stream and without recursion, and refuses a document before anything is
+constructed when
+
+* its mappings and sequences nest deeper than :data:`MAX_DEPTH` levels, or
+* written out with every alias replaced by what it names, it would be larger
+  than :data:`MAX_EXPANDED_SIZE` (scalar characters plus one per node), or
+* an alias names a node that contains it (a cycle no JSON can show).
+
+Ordinary anchors, reused a few times, stay well inside these bounds. The
+loaded values are plain JSON data: timestamps, binary and other scalars that
+JSON cannot carry stay the text they were written as, and a set becomes a
+mapping to nulls.
+
+Both PyYAML parsers are supported (the pure-Python one and, where libyaml is
+built in, the C one); the bounds and their messages are the same for both,
+because both feed the same composer here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+__all__ = [
+    "LOADERS",
+    "MAX_DEPTH",
+    "MAX_EXPANDED_SIZE",
+    "DocumentLimitError",
+    "load",
+]
+
+# Real component and workflow documents nest fewer than 15 levels (document,
+# phases, phase, steps, step, inputs, a loop or a condition, a list of
+# commands). 64 leaves room for any of them while keeping what walks the loaded
+# data recursively (JSON encoding of step inputs, evaluating a step's ``if``)
+# far from Python's recursion limit.
+MAX_DEPTH = 64
+# A document is at most 16,000 characters, so without aliases its size is
+# below this; reusing anchors may multiply it about sixteenfold, no more.
+MAX_EXPANDED_SIZE = 262_144
+
+
+_DEPTH_RULE = f"The document nests mappings and sequences more than {MAX_DEPTH} levels deep."
+_LIBYAML_DEPTH_PROBLEM = "exceeded maximum nesting depth"
+
+
+class DocumentLimitError(ValueError):
+    """The document breaks one of the bounds; the message states the rule."""
+
+
+def _as_text(loader: yaml.constructor.SafeConstructor, node: yaml.ScalarNode) -> str:
+    return str(loader.construct_scalar(node))
+
+
+def _int_or_text(loader: yaml.constructor.SafeConstructor, node: yaml.ScalarNode) -> int | str:
+    # Python refuses to convert integers of more than 4300 digits; such a
+    # value stays the text it was written as.
+    try:
+        return int(loader.construct_yaml_int(node))
+    except ValueError:
+        return _as_text(loader, node)
+
+
+def _set_as_mapping(
+    loader: yaml.constructor.SafeConstructor, node: yaml.MappingNode
+) -> dict[Any, None]:
+    # YAML writes a set as a mapping whose values are null: keep it that way.
+    return dict.fromkeys(loader.construct_mapping(node))
+
+
+_TAG = "tag:yaml.org,2002:"
+
+
+class PythonDocumentLoader(yaml.SafeLoader):
+    """The pure-Python parser with JSON-friendly scalars."""
+
+
+LOADERS: dict[str, type[Any]] = {"python": PythonDocumentLoader}
+
+if hasattr(yaml, "CSafeLoader"):  # PyYAML built with libyaml
+
+    class CDocumentLoader(yaml.CSafeLoader):
+        """The libyaml parser with JSON-friendly scalars."""
+
+    LOADERS["c"] = CDocumentLoader
+
+for _loader in LOADERS.values():
+    _loader.add_constructor(_TAG + "timestamp", _as_text)
+    _loader.add_constructor(_TAG + "binary", _as_text)
+    _loader.add_constructor(_TAG + "int", _int_or_text)
+    _loader.add_constructor(_TAG + "set", _set_as_mapping)
+
+
+def _composer_error(problem: str, event: Any) -> yaml.composer.ComposerError:
+    return yaml.composer.ComposerError(None, None, problem, event.start_mark)
+
+
+@dataclass
+class _Open:
+    """A mapping or sequence whose end event has not come yet."""
+
+    node: SequenceNode | MappingNode
+    anchor: str | None
+    size: int = 1
+    height: int = 1
+    key: Node | None = None
+
+
+@dataclass
+class _Composer:
+    loader: Any
+    anchors: dict[str, tuple[Node, int, int]] = field(default_factory=dict)
+    open_anchors: set[str] = field(default_factory=set)
+    stack: list[_Open] = field(default_factory=list)
+    root: Node | None = None
+
+    def add(self, node: Node, size: int, height: int) -> None:
+        """Attach a finished node (of this expanded size and height) to its parent."""
+        if len(self.stack) + height > MAX_DEPTH:
+            raise DocumentLimitError(_DEPTH_RULE)
+        if not self.stack:
+            self.root = node
+            return
+        parent = self.stack[-1]
+        parent.size += size
+        parent.height = max(parent.height, height + 1)
+        if parent.size > MAX_EXPANDED_SIZE:
+            raise DocumentLimitError(
+                "With its aliases expanded, the document is larger than "
+                f"{MAX_EXPANDED_SIZE} characters."
+            )
+        if isinstance(parent.node, SequenceNode):
+            parent.node.value.append(node)
+        elif parent.key is None:
+            parent.key = node
+        else:
+            parent.node.value.append((parent.key, node))
+            parent.key = None
+
+    def open(self, node: SequenceNode | MappingNode, anchor: str | None) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise DocumentLimitError(_DEPTH_RULE)
+        if anchor is not None:
+            self.open_anchors.add(anchor)
+        self.stack.append(_Open(node, anchor))
+
+    def close(self, end_mark: Any) -> None:
+        done = self.stack.pop()
+        done.node.end_mark = end_mark
+        if done.anchor is not None:
+            self.open_anchors.discard(done.anchor)
+            self.anchors[done.anchor] = (done.node, done.size, done.height)
+        self.add(done.node, done.size, done.height)
+
+    def alias(self, event: AliasEvent) -> None:
+        name = event.anchor
+        if name in self.open_anchors:
+            raise _composer_error(f"alias '{name}' refers to a node that contains it", event)
+        if name is None or name not in self.anchors:
+            raise _composer_error(f"found undefined alias '{name}'", event)
+        self.add(*self.anchors[name])
+
+    def scalar(self, event: ScalarEvent) -> None:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(ScalarNode, event.value, event.implicit)
+        # Marks are the C parser's own type with libyaml, PyYAML's otherwise.
+        start: Any = event.start_mark
+        end: Any = event.end_mark
+        node = ScalarNode(tag, event.value, start, end, style=event.style)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (node, 1 + len(event.value), 0)
+        self.add(node, 1 + len(event.value), 0)
+
+    def collection(self, event: SequenceStartEvent | MappingStartEvent) -> None:
+        kind = SequenceNode if isinstance(event, SequenceStartEvent) else MappingNode
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(kind, None, event.implicit)
+        start: Any = event.start_mark
+        node = kind(tag, [], start, None, flow_style=event.flow_style)
+        self.open(node, event.anchor)
+
+    def document(self) -> Node | None:
+        """The single document of the stream as a node graph (None for an empty stream)."""
+        loader = self.loader
+        loader.get_event()  # stream start
+        if loader.check_event(StreamEndEvent):
+            return None
+        loader.get_event()  # document start
+        while not loader.check_event(DocumentEndEvent):
+            event = loader.get_event()
+            if isinstance(event, ScalarEvent):
+                self.scalar(event)
+            elif isinstance(event, (SequenceStartEvent, MappingStartEvent)):
+                self.collection(event)
+            elif isinstance(event, (SequenceEndEvent, MappingEndEvent)):
+                self.close(event.end_mark)
+            elif isinstance(event, AliasEvent):
+                self.alias(event)
+        loader.get_event()  # document end
+        if not loader.check_event(StreamEndEvent):
+            raise _composer_error("expected a single document in the stream", loader.get_event())
+        return self.root
+
+
+def load(data: str, loader_class: type[Any] = PythonDocumentLoader) -> Any:
+    """The data of a single-document YAML stream, within the bounds.
+
+    Raises :class:`DocumentLimitError` for a document beyond a bound and
+    :class:`yaml.YAMLError` for one that is not valid YAML.
+    """
+    loader = loader_class(data)
+    try:
+        node = _Composer(loader).document()
+        return None if node is None else loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        # libyaml has a nesting limit of its own, far above ours, which its
+        # scanner may reach while looking ahead: that is our rule too.
+        if error.problem == _LIBYAML_DEPTH_PROBLEM:
+            raise DocumentLimitError(_DEPTH_RULE) from None
+        raise
+    finally:
+        loader.dispose()
