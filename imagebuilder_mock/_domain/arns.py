@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Arn", "build_arn", "parse_arn", "partition_for", "slug"]
+__all__ = ["PUBLISHERS", "Arn", "build_arn", "parse_arn", "partition_for", "slug"]
+
+# ARN owners that are publishers, not accounts: AWS-managed, third-party and
+# AWS Marketplace resources, readable by every account of their region.
+PUBLISHERS = frozenset({"aws", "third-party", "aws-marketplace"})
+
+# A version node is at most 2^30 - 1 (10 digits) and a build number counts
+# builds; a number with more significant digits than this names nothing, and
+# reading it as an int could exceed Python's conversion limit.
+_MAX_DIGITS = 10
 
 _ARN = re.compile(
     r"^arn:(?P<partition>aws[^:]*):imagebuilder:(?P<region>[^:]+):(?P<account>[^:]+):"
@@ -87,11 +96,23 @@ def build_arn(
     return arn
 
 
+def _too_long(number: str) -> bool:
+    return len(number.lstrip("0")) > _MAX_DIGITS
+
+
 def parse_arn(arn: str) -> Arn | None:
+    """The parts of an Image Builder ARN; None for anything else.
+
+    An ARN whose version node or build number is longer than any can be is
+    not one: it could name no resource.
+    """
     match = _ARN.match(arn)
     if match is None:
         return None
     build = match["build"]
+    numbers = [*(match["version"] or "").split("."), build or ""]
+    if any(_too_long(n) for n in numbers):
+        return None
     return Arn(
         match["partition"],
         match["region"],

@@ -34,7 +34,6 @@ from .versioned import (
     Versioned,
     builds_of,
     by_list_order,
-    is_visible,
     located,
     match_version,
     new_build,
@@ -132,11 +131,11 @@ def check_s3_uri(uri: str) -> None:
 def find_component(backend: Backend, arn: str, parameter: str = "arn") -> Component | None:
     """The component build an ARN picks for the caller, or None.
 
-    Build, version and wildcard ARNs; the caller's own components, other
-    accounts' components shared with it, and AWS-managed ones (an ``aws``
-    component the catalog lacks is derived from its name). A wildcard that is
-    not right-aligned (``1.x.2``) raises InvalidParameterValueException on
-    ``parameter``.
+    Build, version and wildcard ARNs in the caller's region; the caller's own
+    components, other accounts' components shared with it, and AWS-managed
+    ones (an ``aws`` component the catalog lacks is derived from its name). A
+    wildcard that is not right-aligned (``1.x.2``) raises
+    InvalidParameterValueException on ``parameter``.
     """
     parsed = parse_arn(arn)
     if parsed is None or parsed.resource_type != "component":
@@ -145,7 +144,10 @@ def find_component(backend: Backend, arn: str, parameter: str = "arn") -> Compon
         parse_selector(parsed.version, parameter)
     found = resolve(backend, arn, Component, parameter)
     if found is not None:
-        return found if is_visible(backend, found) else None
+        return found
+    if (parsed.partition, parsed.region) != (backend.partition, backend.region):
+        # Resources are regional: not even AWS's components of another region.
+        return None
     # Imported late: the catalog builds Component records.
     from .catalog import aws_component
 

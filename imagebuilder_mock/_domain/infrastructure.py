@@ -13,6 +13,7 @@ from .filters import field_equals
 from .listing import list_page
 from .operations import handles
 from .resources import Resource, iso_time
+from .tags import check_resource_tags
 
 __all__ = ["InfrastructureConfiguration"]
 
@@ -39,6 +40,7 @@ class InfrastructureConfiguration(Resource):
 
 def _settings(params: dict[str, Any]) -> dict[str, Any]:
     """The configuration a Create or Update describes, with the service's defaults."""
+    check_resource_tags(params)
     settings = {k: v for k, v in params.items() if k not in _NOT_SETTINGS}
     # Instances are terminated on failure unless the caller asks to keep them.
     settings.setdefault("terminateInstanceOnFailure", True)

@@ -138,8 +138,8 @@ def _component(backend: Backend, arn: str) -> Component:
             f"The resource '{arn}' is not an AWS Marketplace component; only components "
             "can be retrieved."
         )
-    home = backend.registry.get(MARKETPLACE_ACCOUNT, parsed.region)
-    component = resolve(home, arn, Component, "resourceArn")
+    # Resolved as the caller: a component of another region is not found.
+    component = resolve(backend, arn, Component, "resourceArn")
     if component is None:
         raise not_found(arn)
     return component

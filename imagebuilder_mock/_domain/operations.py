@@ -7,6 +7,7 @@ validated parameters, and returns a dict shaped like the operation's output
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +23,13 @@ HANDLERS: dict[str, Handler] = {}
 
 def handles(operation: str) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
-        HANDLERS[operation] = handler
+        @functools.wraps(handler)
+        def serve(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+            # Page tokens are bound to the caller: the handler runs as its backend.
+            with backend.serving():
+                return handler(backend, params)
+
+        HANDLERS[operation] = serve
         return handler
 
     return register

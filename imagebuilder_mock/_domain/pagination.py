@@ -2,8 +2,11 @@
 
 A token names the sort key of the last item served, not an offset, so a
 clean-up job that deletes what it has just listed neither skips nor repeats
-items on the next page. Tokens are signed: one that was altered, or that was
-issued by another operation, is rejected as AWS rejects it.
+items on the next page. Tokens are signed and bound to what issued them: the
+operation, the caller's account and region, and every request parameter but
+``maxResults`` and ``nextToken`` (filters, owner, the ARN listed, ...). A
+token that was altered, or is presented anywhere else, is rejected as AWS
+rejects it.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from .._errors import InvalidPaginationToken
+from .backend import serving_backend
 
 __all__ = ["DEFAULT_PAGE_SIZE", "paginate"]
 
@@ -31,20 +35,39 @@ def _sign(payload: bytes) -> str:
     return hmac.new(_SECRET, payload, hashlib.sha256).hexdigest()[:16]
 
 
-def _encode(operation: str, key: Sequence[Any]) -> str:
-    payload = json.dumps([operation, list(key)], separators=(",", ":")).encode()
+# Members that page through one listing rather than choose it.
+_PAGING = frozenset({"maxResults", "nextToken"})
+
+
+def _scope(operation: str, params: dict[str, Any]) -> str:
+    """What a token is valid for: operation, caller and the listing's parameters."""
+    backend = serving_backend()
+    if backend is None:
+        raise RuntimeError(f"{operation} pages outside an operation handler")
+    listing = {k: v for k, v in params.items() if k not in _PAGING}
+    text = json.dumps(
+        [operation, backend.account_id, backend.region, listing],
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _encode(scope: str, key: Sequence[Any]) -> str:
+    payload = json.dumps([scope, list(key)], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(payload).decode() + "." + _sign(payload)
 
 
-def _decode(operation: str, token: str) -> tuple[Any, ...]:
+def _decode(operation: str, scope: str, token: str) -> tuple[Any, ...]:
     try:
         body, signature = token.rsplit(".", 1)
         payload = base64.urlsafe_b64decode(body.encode())
         if not hmac.compare_digest(signature, _sign(payload)):
             raise ValueError("bad signature")
-        issued_by, key = json.loads(payload)
-        if issued_by != operation:
-            raise ValueError("other operation")
+        issued_for, key = json.loads(payload)
+        if issued_for != scope:
+            raise ValueError("issued for another listing")
         return tuple(key)
     except (ValueError, TypeError):
         raise InvalidPaginationToken(
@@ -63,11 +86,12 @@ def paginate(
     ``sort_key`` must be unique per item and hold only strings and integers.
     """
     size = params.get("maxResults") or DEFAULT_PAGE_SIZE
+    scope = _scope(operation, params)
     keys = [sort_key(item) for item in items]
     start = 0
     token = params.get("nextToken")
     if token is not None:
-        start = bisect.bisect_right(keys, _decode(operation, token))
+        start = bisect.bisect_right(keys, _decode(operation, scope, token))
     page = list(items[start : start + size])
     more = start + size < len(items)
-    return page, _encode(operation, keys[start + size - 1]) if more else None
+    return page, _encode(scope, keys[start + size - 1]) if more else None

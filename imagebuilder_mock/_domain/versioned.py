@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -38,7 +37,6 @@ __all__ = [
     "newest_per_series",
     "owned",
     "owner_field",
-    "policy_grants",
     "register_kind",
     "resolve",
     "resolve_or_fail",
@@ -151,19 +149,37 @@ def latest_version_references(base_arn: str, version: SemanticVersion) -> dict[s
     }
 
 
-def _candidates(backend: Backend, parsed: Arn, kind: type[V]) -> Iterator[V]:
-    """Resources of ``kind`` in the series the ARN names, wherever they are stored."""
+def _candidates(backend: Backend, parsed: Arn, kind: type[V], action: str | None) -> Iterator[V]:
+    """Resources of ``kind`` in the series the ARN names that the caller may read.
+
+    Resources are regional: an ARN of another region or partition names none.
+    """
+    if (parsed.partition, parsed.region) != (backend.partition, backend.region):
+        return
     home = backend
-    if parsed.account != backend.account_id or parsed.region != backend.region:
+    if parsed.account != backend.account_id:
         home = backend.registry.get(parsed.account, parsed.region)
     for resource in home.of_kind(kind):
-        if resource.resource_type == parsed.resource_type and resource.name_slug == parsed.name:
+        if (
+            resource.resource_type == parsed.resource_type
+            and resource.name_slug == parsed.name
+            and backend.may_read(resource, action)
+        ):
             yield resource
 
 
-def resolve(backend: Backend, arn: str, kind: type[V], parameter: str = "arn") -> V | None:
-    """The resource an ARN picks now: the build it names, or the latest build of the
-    highest version a version or wildcard ARN matches. None when nothing matches."""
+def resolve(
+    backend: Backend,
+    arn: str,
+    kind: type[V],
+    parameter: str = "arn",
+    *,
+    action: str | None = None,
+) -> V | None:
+    """The resource an ARN picks now for the caller: the build it names, or the
+    latest build of the highest version a version or wildcard ARN matches, among
+    what the caller may read (``Backend.may_read`` with ``action``). None when
+    nothing matches."""
     exact = backend.find(arn)
     if isinstance(exact, kind):
         return exact
@@ -171,7 +187,7 @@ def resolve(backend: Backend, arn: str, kind: type[V], parameter: str = "arn") -
     if parsed is None:
         return None
     if parsed.build is not None:
-        for resource in _candidates(backend, parsed, kind):
+        for resource in _candidates(backend, parsed, kind, action):
             if resource.arn == arn:
                 return resource
         return None
@@ -181,7 +197,7 @@ def resolve(backend: Backend, arn: str, kind: type[V], parameter: str = "arn") -
         else VersionSelector((None, None, None))
     )
     best: V | None = None
-    for resource in _candidates(backend, parsed, kind):
+    for resource in _candidates(backend, parsed, kind, action):
         if selector.matches(resource.version) and (
             best is None
             or (resource.version, resource.build or 0) > (best.version, best.build or 0)
@@ -197,44 +213,13 @@ def resolve_or_fail(backend: Backend, arn: str, kind: type[V], parameter: str) -
     return resource
 
 
-def policy_grants(policy: str | None, account_id: str) -> bool:
-    """Whether a resource policy allows another account in.
-
-    Any ``Allow`` statement whose principal is the account (its id, its root
-    ARN) or everyone shares the resource with it.
-    """
-    if not policy:
-        return False
-    try:
-        document = json.loads(policy)
-    except ValueError:
-        return False
-    statements = document.get("Statement", [])
-    if isinstance(statements, dict):
-        statements = [statements]
-    for statement in statements:
-        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
-            continue
-        principal = statement.get("Principal")
-        names: list[str] = []
-        if principal == "*":
-            return True
-        if isinstance(principal, dict):
-            aws = principal.get("AWS", [])
-            names = [aws] if isinstance(aws, str) else list(aws)
-        for name in names:
-            if name == "*" or name == account_id or f":{account_id}:" in name:
-                return True
-    return False
-
-
 def owned(
     backend: Backend, kind: type[V], owner: str | None, *, parameter: str = "owner"
 ) -> Iterator[V]:
     """The resources of a kind that a List's ``owner`` selects for the caller.
 
     ``Self`` (the default) is the caller's own; ``Shared`` is other accounts'
-    resources in the region whose policy grants the caller; ``Amazon``,
+    resources in the region the caller may read (``Backend.may_read``); ``Amazon``,
     ``ThirdParty`` and ``AWSMarketplace`` are those published under ``aws``,
     ``third-party`` and ``aws-marketplace``.
     """
@@ -248,7 +233,7 @@ def owned(
             if other.account_id in OWNER_ACCOUNTS.values():
                 continue
             for resource in other.of_kind(kind):
-                if policy_grants(resource.policy, backend.account_id):
+                if backend.may_read(resource):
                     yield resource
     elif owner in OWNER_ACCOUNTS:
         yield from backend.registry.get(OWNER_ACCOUNTS[owner], backend.region).of_kind(kind)
@@ -259,13 +244,10 @@ def owned(
 # -- shared by the versioned families ---------------------------------------------------
 
 
-def is_visible(backend: Backend, resource: Versioned) -> bool:
-    """Whether the caller may see a resource: its own, AWS-published, or shared with it."""
-    return (
-        resource.account == backend.account_id
-        or resource.account in _OWNER_NAMES
-        or policy_grants(resource.policy, backend.account_id)
-    )
+def is_visible(backend: Backend, resource: Versioned, action: str | None = None) -> bool:
+    """Whether the caller may read a resource: its own, AWS-published, or shared
+    with it, in the caller's region (``Backend.may_read``)."""
+    return backend.may_read(resource, action)
 
 
 def owner_field(account: str) -> str:

@@ -23,7 +23,6 @@ from .versioned import (
     Versioned,
     builds_of,
     by_list_order,
-    is_visible,
     located,
     match_version,
     new_build,
@@ -99,10 +98,8 @@ def find_workflow(backend: Backend, arn: str, parameter: str = "arn") -> Workflo
         return None
     if parsed.version is not None and parsed.build is None:
         parse_selector(parsed.version, parameter)
-    found = resolve(backend, arn, Workflow, parameter)
-    if found is not None and is_visible(backend, found):
-        return found
-    return None
+    # Workflows cannot be shared: only the caller's own and AWS-managed ones resolve.
+    return resolve(backend, arn, Workflow, parameter)
 
 
 _CONTENT_MEMBERS = ("data", "uri", "description", "changeDescription", "kmsKeyId")
