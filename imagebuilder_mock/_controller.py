@@ -10,13 +10,21 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from ._domain.arns import parse_arn
-from ._domain.progression import MODES, BuildFault, Mode
+from ._domain.progression import MODES, BuildFault, Mode, check_fault_status
+from ._faults import require_count
 
 if TYPE_CHECKING:
     from ._domain.image_records import Image
     from ._service import Service
 
 __all__ = ["BuildController"]
+
+
+def _statuses_ahead(image: Image) -> tuple[str, ...]:
+    """The statuses where a fault on this build can still strike (its current one included)."""
+    if image.is_finished or image.status not in image.path:
+        return ()
+    return image.path[image.path.index(image.status) : -1]
 
 
 class BuildController:
@@ -74,7 +82,8 @@ class BuildController:
     ) -> None:
         """Make a build fail when it reaches status ``at``.
 
-        With ``image_arn``, that build; without, the next ``count`` builds to start.
+        With ``image_arn``, that build; without, the next ``count`` builds to start
+        that pass through ``at``. A status the build cannot reach any more is refused.
         """
         self._plan(image_arn, BuildFault(at=at, reason=reason), count)
 
@@ -87,6 +96,8 @@ class BuildController:
     def _plan(self, image_arn: str | None, fault: BuildFault, count: int) -> None:
         from ._domain import builds
 
+        check_fault_status(fault.at)
+        require_count(count)
         if image_arn is None:
             control = self.service.registry.builds
             with control.lock:
@@ -94,8 +105,17 @@ class BuildController:
                     BuildFault(fault.at, fault.reason, fault.hang) for _ in range(count)
                 )
             return
-        backend, _ = self._image(image_arn)
+        if count != 1:
+            raise ValueError("count applies to the next builds, not to a build named by its ARN")
+        backend, image = self._image(image_arn)
         with backend.lock:
+            ahead = _statuses_ahead(image)
+            if fault.at not in ahead:
+                can = f"it can still stop at {', '.join(ahead)}" if ahead else "it has ended"
+                raise ValueError(
+                    f"{image_arn} will not reach {fault.at} (it is {image.status} on its path "
+                    f"{' → '.join(image.path)}); {can}"
+                )
             builds.plan_fault(backend, image_arn, fault)
 
     def _image(self, image_arn: str) -> tuple[Any, Image]:
@@ -104,9 +124,10 @@ class BuildController:
         parsed = parse_arn(image_arn)
         if parsed is None:
             raise ValueError(f"not an image ARN: {image_arn}")
-        backend = self.service.registry.get(parsed.account, parsed.region)
-        image = backend.find(image_arn)
-        if not isinstance(image, image_records.Image):
+        # Looking an image up creates nothing, like a read.
+        backend = self.service.registry.find(parsed.account, parsed.region)
+        image = backend.find(image_arn) if backend is not None else None
+        if backend is None or not isinstance(image, image_records.Image):
             raise KeyError(f"no image build {image_arn} in {parsed.account}/{parsed.region}")
         return backend, image
 

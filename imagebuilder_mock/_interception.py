@@ -5,6 +5,11 @@ made after this module is imported carries it; it does nothing unless a mock
 is active. It is registered for ``before-send.imagebuilder``, which botocore
 calls before the catch-all ``before-send`` handler of ``moto.mock_aws``: with
 both active, this one answers Image Builder and moto keeps the rest.
+
+Two more handlers ride along: ``before-sign.imagebuilder`` gives a client that
+found no credentials when it was made (one made at import time on a machine
+without any) the mock's fake ones, so its request is signed and served; and a
+``before-parameter-build`` handler keeps the waiter bookkeeping of ``_waiters.py`` exact.
 """
 
 from __future__ import annotations
@@ -12,20 +17,26 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, cast
 
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+import botocore
+from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
+from botocore.credentials import Credentials
 from botocore.handlers import BUILTIN_HANDLERS
 
+from . import _waiters
+from ._domain.progression import answering_waiter
 from ._integrations import moto_active
 from ._protocol.model import SERVICE_NAME
 
 if TYPE_CHECKING:
     from ._service import Service
 
-__all__ = ["activate", "deactivate", "patch_client"]
+__all__ = ["FAKE_ACCESS_KEY", "FAKE_SECRET_KEY", "activate", "deactivate", "patch_client"]
 
 _EVENT = f"before-send.{SERVICE_NAME}"
-# The key the mock puts in the environment while active (see _mock.py).
-_FAKE_ACCESS_KEY = "FOOBARKEY"
+_SIGN_EVENT = f"before-sign.{SERVICE_NAME}"
+# The keys the mock puts in the environment while active (see _mock.py).
+FAKE_ACCESS_KEY = "FOOBARKEY"
+FAKE_SECRET_KEY = "FOOBARSECRET"
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[^/]+/([^/]+)/")
 _HOST_REGION = re.compile(r"^[a-z]+://[a-z-]+\.([a-z0-9-]+)\.amazonaws\.com")
 
@@ -36,9 +47,10 @@ class _Active:
     default_region: str = "us-east-1"
 
 
-def activate(service: Service, account_id: str) -> None:
+def activate(service: Service, account_id: str, region: str) -> None:
     _Active.service = service
     _Active.default_account = account_id
+    _Active.default_region = region
 
 
 def deactivate() -> None:
@@ -80,7 +92,7 @@ def _caller(request: AWSPreparedRequest) -> tuple[str, str]:
 
 def _moto_account(access_key: str) -> str | None:
     # Cheap checks first: this runs on every request.
-    if access_key == _FAKE_ACCESS_KEY or not moto_active():
+    if access_key == FAKE_ACCESS_KEY or not moto_active():
         return None
     from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.iam.models import get_account_id_from
@@ -97,13 +109,58 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **kwargs: Any) ->
     account, region = _caller(request)
     # rest-json requests carry their JSON body as bytes (or nothing): never a stream.
     request_body = cast("bytes | str | None", request.body)
-    status, headers, body = service.handle(operation, request.url, request_body, account, region)
+    polling = _waiters.is_waiter_poll(request.headers.get("User-Agent"))
+    with answering_waiter(polling):
+        status, headers, body = service.handle(
+            operation, request.url, request_body, account, region
+        )
+    if polling:
+        _waiters.answered_poll(service)
     # botocore-stubs types this argument as HTTPHeaders; botocore itself takes any
     # mapping and wraps it in a HeadersDict.
     return AWSResponse(request.url, status, headers, _RawBody(body))  # type: ignore[arg-type]
 
 
-BUILTIN_HANDLERS.append((_EVENT, _before_send))
+def _before_sign(
+    request: AWSRequest,
+    request_signer: Any,
+    signing_name: str,
+    region_name: str,
+    signature_version: Any,
+    **kwargs: Any,
+) -> None:
+    """Sign with the mock's fake credentials when the client has none.
+
+    A client resolves its credentials once, when it is made: one made before
+    the mock put fake keys in the environment, on a machine without any, has
+    none, and botocore would refuse to sign (NoCredentialsError) before the
+    request reaches ``before-send``. Its request is signed with the fake key
+    instead, so it is served as the mock's default account in its own region.
+    """
+    if _Active.service is None or signature_version is botocore.UNSIGNED:
+        return
+    if request.context.get("signing", {}).get("request_credentials"):
+        return
+    try:
+        auth = request_signer.get_auth_instance(
+            signing_name=signing_name,
+            region_name=region_name,
+            signature_version=signature_version,
+        )
+    except Exception:
+        return  # botocore reports its own problem when it signs
+    if hasattr(auth, "credentials") and auth.credentials is None:
+        signing = request.context.setdefault("signing", {})
+        signing["request_credentials"] = Credentials(FAKE_ACCESS_KEY, FAKE_SECRET_KEY)
+
+
+_HANDLERS = ((_EVENT, _before_send), (_SIGN_EVENT, _before_sign))
+BUILTIN_HANDLERS.extend(_HANDLERS)
+# Emitted (to every handler) for every request of every service, before anything
+# can answer it: a waiter of another service never inherits this mock's record.
+_FORGET_EVENT = "before-parameter-build"
+BUILTIN_HANDLERS.append((_FORGET_EVENT, _waiters.forget_poll))
+_waiters.install()
 
 
 def patch_client(client: Any) -> None:
@@ -114,4 +171,6 @@ def patch_client(client: Any) -> None:
     """
     events = client.meta.events
     if _before_send not in events._emitter._handlers.prefix_search(f"{_EVENT}.GetImage"):
-        events.register(_EVENT, _before_send)
+        for event, handler in _HANDLERS:
+            events.register(event, handler)
+        events.register(_FORGET_EVENT, _waiters.forget_poll)

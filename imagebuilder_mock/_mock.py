@@ -1,8 +1,9 @@
-"""``mock_imagebuilder``: decorator, context manager, async and TestCase activation.
+"""``mock_imagebuilder``: decorator, context manager, async, generator and TestCase activation.
 
 One class does all of it. Activation is process-wide and reference-counted:
 nested scopes share one state, and leaving the outermost scope drops it, so no
-test sees another test's resources.
+test sees another test's resources. The options of the scope entered last are
+in force for every thread until it ends.
 """
 
 from __future__ import annotations
@@ -12,23 +13,25 @@ import inspect
 import os
 import threading
 import unittest
-from collections.abc import Callable
+import weakref
+from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
-from typing import Any, ClassVar, TypeVar, overload
+from typing import Any, ClassVar, TypeVar, cast, overload
 
 from . import _interception
 from ._controller import BuildController
 from ._domain import Backend
-from ._domain.progression import Mode
-from ._errors import ImageBuilderError, error_class
-from ._service import Call, Service
+from ._domain.progression import MODES, Mode
+from ._errors import ImageBuilderError
+from ._faults import error_for
+from ._service import Call, Service, State
 
 __all__ = ["DEFAULT_ACCOUNT_ID", "ImageBuilderMock", "mock_imagebuilder"]
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 _FAKE_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "FOOBARKEY",
-    "AWS_SECRET_ACCESS_KEY": "FOOBARSECRET",
+    "AWS_ACCESS_KEY_ID": _interception.FAKE_ACCESS_KEY,
+    "AWS_SECRET_ACCESS_KEY": _interception.FAKE_SECRET_KEY,
 }
 _REAL_CREDENTIAL_VARIABLES = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 
@@ -52,16 +55,16 @@ def _missing_profile(name: str) -> bool:
     return name not in botocore.session.Session().available_profiles
 
 
-def _isolate_environment() -> dict[str, str | None]:
+def _isolate_environment(saved: dict[str, str | None]) -> None:
     """Make sure no real credential can be picked up while the mock is active.
 
     Fake keys come first in botocore's credential chain, so nothing reaches a
     real profile, SSO cache or the instance metadata service (which also keeps
     client creation fast on machines without network). A profile named in the
     environment that does not exist would make every client creation fail, so
-    it is set aside for the duration.
+    it is set aside for the duration. ``saved`` records each original value
+    before it changes, so a failure half-way can still be undone.
     """
-    saved: dict[str, str | None] = {}
 
     def put(key: str, value: str | None) -> None:
         saved.setdefault(key, os.environ.get(key))
@@ -78,7 +81,6 @@ def _isolate_environment() -> dict[str, str | None]:
         profile = os.environ.get(key)
         if profile and _missing_profile(profile):
             put(key, None)
-    return saved
 
 
 def _restore_environment(saved: dict[str, str | None]) -> None:
@@ -87,6 +89,14 @@ def _restore_environment(saved: dict[str, str | None]) -> None:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+def _drop_state() -> None:
+    """Forget everything the shared service holds, settings included."""
+    service = _Activation.service
+    service.reset()
+    service.check_responses = False
+    service.frozen_time = None
 
 
 class ImageBuilderMock(BuildController):
@@ -114,11 +124,20 @@ class ImageBuilderMock(BuildController):
         progression: Mode = "observe",
         seconds_per_status: float = 1.0,
     ) -> None:
+        if progression not in MODES:
+            raise ValueError(f"progression must be one of {', '.join(MODES)}, not {progression!r}")
         self._account_id = account_id
-        self.region = region
+        self._region = region
         self.initial_progression: Mode = progression
         self.initial_seconds_per_status = seconds_per_status
         self._check_responses = check_responses
+        # The account this mock acts as while active, fixed when it starts.
+        self._started_account: str | None = None
+        # Per decorated TestCase class: the state its setUpClass left (None until
+        # its first test), kept only while the class runs.
+        self._class_states: weakref.WeakKeyDictionary[type, State | None] = (
+            weakref.WeakKeyDictionary()
+        )
 
     # -- options and decoration ---------------------------------------------------------
 
@@ -164,6 +183,10 @@ class ImageBuilderMock(BuildController):
             raise TypeError(
                 "mock_imagebuilder can decorate functions and unittest.TestCase classes"
             )
+        if inspect.isasyncgenfunction(target):
+            return self._decorate_async_generator(target)
+        if inspect.isgeneratorfunction(target):
+            return self._decorate_generator(target)
         if inspect.iscoroutinefunction(target):
 
             @functools.wraps(target)
@@ -180,50 +203,143 @@ class ImageBuilderMock(BuildController):
 
         return run
 
+    def _decorate_generator(self, target: Callable[..., Iterator[Any]]) -> Any:
+        # Calling a generator function runs none of its body, so the mock is
+        # entered when iteration starts and left when the generator finishes or
+        # is closed; between items it stays on (a yield fixture's test runs there).
+        @functools.wraps(target)
+        def run(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            with self:
+                return (yield from target(*args, **kwargs))
+
+        return run
+
+    def _decorate_async_generator(self, target: Callable[..., AsyncIterator[Any]]) -> Any:
+        @functools.wraps(target)
+        async def run(*args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+            async with self:
+                inner: Any = target(*args, **kwargs)
+                try:
+                    item = await inner.__anext__()
+                    while True:
+                        # Forward what the consumer sends or throws, as ``yield from`` would.
+                        try:
+                            sent = yield item
+                        except GeneratorExit:
+                            await inner.aclose()
+                            raise
+                        except BaseException as error:
+                            item = await inner.athrow(error)
+                        else:
+                            item = await inner.asend(sent)
+                except StopAsyncIteration:
+                    return
+
+        return run
+
     def _decorate_test_case(self, cls: C) -> C:
-        # Each test gets fresh state: the mock starts before setUp and stops
-        # after the test's own cleanups, like a decorator on every method.
-        original_setup = cls.setUp
+        """Cover the class from ``setUpClass`` to ``tearDownClass``.
+
+        The mock starts before ``setUpClass`` and stops after ``tearDownClass``
+        (as a class cleanup, so also when ``setUpClass`` fails). The state
+        ``setUpClass`` leaves is kept, and each test starts from a copy of it,
+        so what one test changes is gone in the next. A test run on its own,
+        outside a suite (``TestCase.run``/``debug``), gets a mock of its own.
+        """
+        mock = self
+        own_set_up_class = cls.__dict__.get("setUpClass")
+        original_set_up = cls.setUp
+
+        def setUpClass(klass: type[unittest.TestCase]) -> None:
+            mock.start()
+            klass.addClassCleanup(mock._end_class, klass)
+            mock._class_states[klass] = None
+            if isinstance(own_set_up_class, classmethod):
+                own_set_up_class.__func__(klass)
+            else:
+                # What the class inherits: unittest's own, or a base class's.
+                inherited: Any = super(cast("type[unittest.TestCase]", cls), klass)
+                inherited.setUpClass()
 
         def setUp(test: unittest.TestCase) -> None:
-            self.start()
-            test.addCleanup(self.stop)
-            original_setup(test)
+            klass = type(test)
+            if klass in mock._class_states:
+                state = mock._class_states[klass]
+                if state is None:
+                    # The first test: what setUpClass (and anything above it) left.
+                    mock._class_states[klass] = _Activation.service.save()
+                else:
+                    _Activation.service.restore(state)
+            else:
+                mock.start()
+                test.addCleanup(mock.stop)
+            original_set_up(test)
 
+        cls.setUpClass = classmethod(setUpClass)  # type: ignore[assignment]
         cls.setUp = setUp  # type: ignore[method-assign, assignment]
         return cls
+
+    def _end_class(self, klass: type) -> None:
+        self._class_states.pop(klass, None)
+        self.stop()
 
     # -- activation ------------------------------------------------------------------------
 
     def start(self) -> ImageBuilderMock:
         with _Activation.lock:
-            if _Activation.depth == 0:
-                _Activation.saved_environment = _isolate_environment()
-            _Activation.depth += 1
-            _Activation.stack.append(self)
-            self._apply()
-            # The outermost scope sets how builds progress; an inner one only if it asks.
-            if _Activation.depth == 1 or self.initial_progression != "observe":
-                self.set_progression(
-                    self.initial_progression, seconds_per_status=self.initial_seconds_per_status
+            outermost = _Activation.depth == 0
+            saved: dict[str, str | None] = {}
+            entered = False
+            try:
+                if outermost:
+                    # Nothing a controller call made while no mock was active may
+                    # survive into this one.
+                    _drop_state()
+                    _isolate_environment(saved)
+                self._started_account = (
+                    self._account_id or os.environ.get("MOTO_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID
                 )
+                _Activation.stack.append(self)
+                _Activation.depth += 1
+                entered = True
+                self._apply()
+                # The outermost scope sets how builds progress; an inner one only if it asks.
+                if outermost or self.initial_progression != "observe":
+                    self.set_progression(
+                        self.initial_progression,
+                        seconds_per_status=self.initial_seconds_per_status,
+                    )
+            except BaseException:
+                # A failed start leaves everything as it found it.
+                if entered:
+                    self._leave()
+                    if not outermost:
+                        _Activation.stack[-1]._apply()
+                if outermost:
+                    _interception.deactivate()
+                    _drop_state()
+                    _restore_environment(saved)
+                raise
+            if outermost:
+                _Activation.saved_environment = saved
         return self
+
+    def _leave(self) -> None:
+        # Remove the innermost entry of this mock; nesting order is respected.
+        for i in range(len(_Activation.stack) - 1, -1, -1):
+            if _Activation.stack[i] is self:
+                del _Activation.stack[i]
+                break
+        _Activation.depth -= 1
 
     def stop(self) -> None:
         with _Activation.lock:
             if self not in _Activation.stack:
                 raise RuntimeError("this mock_imagebuilder is not active")
-            # Remove the innermost entry of this mock; nesting order is respected.
-            for i in range(len(_Activation.stack) - 1, -1, -1):
-                if _Activation.stack[i] is self:
-                    del _Activation.stack[i]
-                    break
-            _Activation.depth -= 1
+            self._leave()
             if _Activation.depth == 0:
                 _interception.deactivate()
-                _Activation.service.reset()
-                _Activation.service.check_responses = False
-                _Activation.service.frozen_time = None
+                _drop_state()
                 _restore_environment(_Activation.saved_environment)
                 _Activation.saved_environment = {}
             else:
@@ -232,11 +348,8 @@ class ImageBuilderMock(BuildController):
     def _apply(self) -> None:
         """Make this mock's options the ones in force (the innermost scope wins)."""
         service = _Activation.service
-        service.check_responses = self.check_responses or any(
-            m.check_responses for m in _Activation.stack
-        )
-        _interception.activate(service, self.account_id)
-        _interception._Active.default_region = self.region
+        service.check_responses = self._checks() or any(m._checks() for m in _Activation.stack)
+        _interception.activate(service, self._own_account(), self._region)
 
     def __enter__(self) -> ImageBuilderMock:
         return self.start()
@@ -260,6 +373,11 @@ class ImageBuilderMock(BuildController):
     ) -> None:
         self.stop()
 
+    def _checks(self) -> bool:
+        if self._check_responses is not None:
+            return self._check_responses
+        return os.environ.get("IMAGEBUILDER_MOCK_CHECK_RESPONSES", "") in ("1", "true")
+
     @property
     def check_responses(self) -> bool:
         """Whether each response is checked against its output shape.
@@ -268,9 +386,7 @@ class ImageBuilderMock(BuildController):
         ``IMAGEBUILDER_MOCK_CHECK_RESPONSES=1``, read when the mock starts (so the
         module-level ``mock_imagebuilder`` sees a variable set after import).
         """
-        if self._check_responses is not None:
-            return self._check_responses
-        return os.environ.get("IMAGEBUILDER_MOCK_CHECK_RESPONSES", "") in ("1", "true")
+        return self._checks()
 
     @property
     def active(self) -> bool:
@@ -278,24 +394,52 @@ class ImageBuilderMock(BuildController):
 
     # -- controller ------------------------------------------------------------------------
 
-    @property
-    def account_id(self) -> str:
-        """The account callers act as unless their access key names another."""
+    def _own_account(self) -> str:
+        if self._started_account is not None and self.active:
+            return self._started_account
         return self._account_id or os.environ.get("MOTO_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID
 
     @property
+    def account_id(self) -> str:
+        """The account callers act as unless their access key names another.
+
+        While any mock is active this is the account in force (that of the
+        scope entered last, fixed when it started), the one requests use.
+        """
+        stack = _Activation.stack
+        return stack[-1]._own_account() if stack else self._own_account()
+
+    @property
+    def region(self) -> str:
+        """The default region: the one in force while any mock is active."""
+        stack = _Activation.stack
+        return stack[-1]._region if stack else self._region
+
+    @property
     def service(self) -> Service:
+        if not _Activation.stack:
+            raise RuntimeError(
+                "mock_imagebuilder is not active: controller calls need an active mock "
+                "(inside the decorated test, a `with mock_imagebuilder() as ib:` block, or "
+                "with the imagebuilder_mock fixture). Made outside one, they would carry "
+                "over into the next test's mock."
+            )
         return _Activation.service
 
     def reset(self) -> None:
-        """Forget every resource, call and pending fault; the mock stays active."""
-        _Activation.service.reset()
+        """Forget every resource, call and pending fault; the mock stays active.
+
+        Settings stay as they are: the progression mode and the clock.
+        """
+        service = self.service
+        control = service.registry.builds
+        mode, seconds = control.mode, control.seconds_per_status
+        service.reset()
+        self.set_progression(mode, seconds_per_status=seconds)
 
     def backend(self, region: str | None = None, account_id: str | None = None) -> Backend:
         """The state of one account in one region, for inspection and seeding."""
-        return _Activation.service.registry.get(
-            account_id or self.account_id, region or self.region
-        )
+        return self.service.registry.get(account_id or self.account_id, region or self.region)
 
     def _backend_of(self, region: str | None, account_id: str | None) -> Backend:
         return self.backend(region=region, account_id=account_id)
@@ -303,7 +447,7 @@ class ImageBuilderMock(BuildController):
     @property
     def calls(self) -> list[Call]:
         """Every request answered since the mock started (or was reset), oldest first."""
-        return _Activation.service.calls
+        return self.service.calls
 
     def fail_next(
         self,
@@ -313,14 +457,20 @@ class ImageBuilderMock(BuildController):
         *,
         count: int = 1,
     ) -> None:
-        """Answer the next ``count`` calls of ``operation`` (or ``"*"``) with a modeled error."""
-        cls = error_class(error) if isinstance(error, str) else error
+        """Answer the next ``count`` calls of ``operation`` (or ``"*"``) with a modeled error.
+
+        The operation must be one of the service's, and the error one it declares
+        (for ``"*"``, one every operation declares); anything else is refused here.
+        """
+        cls = error_for(operation, error, count)
         text = message or f"Injected {cls.code} for {operation}."
-        _Activation.service.inject(operation, lambda: cls(text), count)
+        self.service.inject(operation, lambda: cls(text), count, cls.code)
 
     def __repr__(self) -> str:
         state = "active" if self.active else "inactive"
-        return f"<ImageBuilderMock account_id={self.account_id!r} region={self.region!r} {state}>"
+        return (
+            f"<ImageBuilderMock account_id={self._own_account()!r} region={self._region!r} {state}>"
+        )
 
 
 mock_imagebuilder = ImageBuilderMock()

@@ -175,8 +175,18 @@ def test_fail_the_next_n_builds_and_a_given_build(
     imagebuilder_mock.fail_build(arn, at="CREATING", reason="Launch failed.")
     assert imagebuilder_mock.advance(arn) == "CREATING"
     assert imagebuilder_mock.advance(arn) == "FAILED"
-    with pytest.raises(ValueError, match="does not pass through"):
+    with pytest.raises(ValueError) as caught:
         imagebuilder_mock.fail_build(arn, at="SHIPPING")
+    assert str(caught.value) == (
+        "a build cannot fail or hang at 'SHIPPING'; use one of "
+        "PENDING, CREATING, BUILDING, TESTING, DISTRIBUTING, INTEGRATING"
+    )
+    with pytest.raises(ValueError) as caught:
+        imagebuilder_mock.fail_build(arn, at="BUILDING")
+    assert str(caught.value) == (
+        f"{arn} will not reach BUILDING (it is FAILED on its path PENDING → CREATING → "
+        "BUILDING → TESTING → DISTRIBUTING → INTEGRATING → AVAILABLE); it has ended"
+    )
 
 
 def test_hang_until_advanced(
@@ -234,7 +244,7 @@ def test_cancel_in_progress_and_terminal(imagebuilder_client: Any, setup: tuple[
     image = imagebuilder_client.get_image(imageBuildVersionArn=arn)["image"]
     assert image["state"]["status"] == "CANCELLED"
     error = error_of(imagebuilder_client.cancel_image_creation, imageBuildVersionArn=arn)
-    assert error["Code"] == "InvalidParameterValueException"
+    assert error["Code"] == "InvalidRequestException"
     assert error["Message"] == (
         f"The image '{arn}' is in a terminal state (CANCELLED) and cannot be cancelled."
     )

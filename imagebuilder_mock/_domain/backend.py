@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterator
@@ -14,12 +16,21 @@ from .._errors import (
     invalid_value,
     not_found,
 )
-from .arns import build_arn, parse_arn, partition_for
+from .arns import PUBLISHERS, build_arn, parse_arn, partition_for
+from .iam import allows
 from .idempotency import IdempotencyLedger
 from .progression import BuildControl
 from .resources import Resource
 
-__all__ = ["REFERENCE_RESOLVERS", "SEEDERS", "Backend", "BackendRegistry", "Clock", "add_seeder"]
+__all__ = [
+    "REFERENCE_RESOLVERS",
+    "SEEDERS",
+    "Backend",
+    "BackendRegistry",
+    "Clock",
+    "add_seeder",
+    "serving_backend",
+]
 
 R = TypeVar("R", bound=Resource)
 Clock = Callable[[], dt.datetime]
@@ -47,6 +58,16 @@ class Backend:
 
     def now(self) -> dt.datetime:
         return self.registry.clock()
+
+    @contextlib.contextmanager
+    def serving(self) -> Iterator[None]:
+        """Mark this backend's account and region as the caller of the operation
+        being handled (page tokens are bound to them)."""
+        token = _SERVING.set(self)
+        try:
+            yield
+        finally:
+            _SERVING.reset(token)
 
     def arn(
         self,
@@ -104,6 +125,51 @@ class Backend:
             raise invalid_value(parameter, f"'{arn}' is not a valid {kind.kind} ARN.")
         raise not_found(arn)
 
+    # -- who may read what -----------------------------------------------------------
+
+    def may_read(self, resource: Resource, action: str | None = None) -> bool:
+        """Whether this account may read ``resource`` here: the one rule for every
+        cross-account and cross-region read.
+
+        Resources are regional and ARNs name their partition: one of another
+        region or partition is never read. In this region, the account reads
+        its own resources and what publishers (``aws``, ...) publish; another
+        account's resource only when its resource policy allows ``action``
+        (by default ``imagebuilder:Get<Kind>``) to this account on its ARN.
+        Sharing grants reading and referencing, never changing: operations
+        that change or run a resource look it up among the caller's own.
+        """
+        if self.resources.get(resource.arn) is resource:
+            return True
+        parsed = parse_arn(resource.arn)
+        if parsed is None or (parsed.partition, parsed.region) != (self.partition, self.region):
+            return False
+        if parsed.account == self.account_id or parsed.account in PUBLISHERS:
+            return True
+        return allows(
+            resource.policy,
+            account=self.account_id,
+            partition=self.partition,
+            action=action or f"imagebuilder:Get{resource.kind}",
+            resource_arn=resource.arn,
+        )
+
+    def owns(self, resource: Resource) -> bool:
+        """Whether the resource is this account's own, in this region."""
+        parsed = parse_arn(resource.arn)
+        return parsed is not None and (parsed.partition, parsed.region, parsed.account) == (
+            self.partition,
+            self.region,
+            self.account_id,
+        )
+
+    def home_of(self, resource: Resource) -> Backend:
+        """The backend that stores ``resource`` (this one for the caller's own)."""
+        parsed = parse_arn(resource.arn)
+        if parsed is None or (parsed.account, parsed.region) == (self.account_id, self.region):
+            return self
+        return self.registry.get(parsed.account, parsed.region)
+
     def of_kind(self, kind: type[R]) -> Iterator[R]:
         """The resources of a kind (subclasses included), oldest first within each class."""
         for cls, members in list(self._by_class.items()):
@@ -126,6 +192,23 @@ class Backend:
                     resolve(self, ref) is target for resolve in REFERENCE_RESOLVERS
                 ):
                     raise dependency_error(target.arn)
+
+
+# The backend whose operation is being handled in this thread (see ``serving``).
+_SERVING: contextvars.ContextVar[Backend | None] = contextvars.ContextVar(
+    "imagebuilder_serving", default=None
+)
+
+
+def serving_backend() -> Backend | None:
+    """The backend of the operation being handled, None outside any handler."""
+    return _SERVING.get()
+
+
+# Set while a read-only request is handled in this thread (see ``BackendRegistry.reading``).
+_READING: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "imagebuilder_reading", default=False
+)
 
 
 # Families whose version or wildcard ARNs stand for a resource add a resolver
@@ -155,6 +238,13 @@ class BackendRegistry:
     def get(self, account_id: str, region: str) -> Backend:
         key = (account_id, region)
         backend = self._backends.get(key)
+        if backend is None and _READING.get():
+            # A read creates nothing: an empty backend (with what seeders give
+            # every one) answers it and is not kept.
+            backend = Backend(self, account_id, region)
+            for seed in SEEDERS.get(account_id, ()):
+                seed(backend)
+            return backend
         if backend is None:
             with self._lock:
                 backend = self._backends.get(key)
@@ -164,6 +254,20 @@ class BackendRegistry:
                         seed(backend)
                     self._backends[key] = backend
         return backend
+
+    def find(self, account_id: str, region: str) -> Backend | None:
+        """The backend of (account, region) if it exists; never creates one."""
+        return self._backends.get((account_id, region))
+
+    @contextlib.contextmanager
+    def reading(self, read_only: bool = True) -> Iterator[None]:
+        """Within (when ``read_only``), ``get`` creates no backend: for read-only
+        requests, so reads that name unknown accounts or regions leave nothing behind."""
+        token = _READING.set(read_only)
+        try:
+            yield
+        finally:
+            _READING.reset(token)
 
     def existing(self) -> list[Backend]:
         return list(self._backends.values())
