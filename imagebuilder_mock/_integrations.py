@@ -7,10 +7,11 @@ state with it, never to run.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from typing import Any
 
-__all__ = ["moto_active", "publish_ami"]
+__all__ = ["CREATED_BY", "moto_active", "publish_ami"]
 
 
 def moto_active() -> bool:
@@ -20,24 +21,40 @@ def moto_active() -> bool:
     return bool(getattr(stubber, "enabled", False))
 
 
+# The tags Image Builder puts on every AMI it creates; clean-up scripts find
+# their AMIs by them.
+CREATED_BY = "EC2 Image Builder"
+
+
 def publish_ami(
     account_id: str,
     region: str,
     name: str,
     description: str | None,
     tags: dict[str, str] | None = None,
+    *,
+    image_arn: str,
+    created: dt.datetime,
 ) -> str | None:
     """Register a built AMI in moto's EC2 and return its id (None when moto is off).
 
     Code under test then finds the AMI with ``ec2.describe_images`` as it would
-    after a real build.
+    after a real build: tagged ``CreatedBy`` and ``Ec2ImageBuilderArn`` (the
+    image build version ARN), created at ``created`` by the mock's clock.
     """
     if not moto_active():
         return None
     from moto.ec2.models import ec2_backends
 
-    ec2: Any = ec2_backends[account_id][region]
+    try:
+        ec2: Any = ec2_backends[account_id][region]
+    except KeyError:
+        # A Region newer than moto's list: the AMI exists only in the mock.
+        return None
     ami = ec2.register_image(name=name, description=description)
-    if tags:
-        ec2.create_tags([ami.id], tags)
+    # moto keeps creation dates as naive UTC datetimes (its own ``utcnow()``).
+    ami.creation_date = created.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    # The service's tags are set last: a distribution's amiTags cannot hide them.
+    all_tags = {**(tags or {}), "CreatedBy": CREATED_BY, "Ec2ImageBuilderArn": image_arn}
+    ec2.create_tags([ami.id], all_tags)
     return str(ami.id)

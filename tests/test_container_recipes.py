@@ -331,6 +331,29 @@ def test_wildcard_versions(imagebuilder_client: Any) -> None:
     assert got["containerRecipe"]["version"] == "1.1.0"
 
 
+def test_version_keeps_the_form_it_was_written_in(imagebuilder_client: Any) -> None:
+    arn = make_container_recipe(imagebuilder_client, version="2019.12.03")
+    base = f"{PREFIX}:container-recipe/container"
+    assert arn == f"{base}/2019.12.03"
+    got = imagebuilder_client.get_container_recipe(containerRecipeArn=arn)
+    assert (got["containerRecipe"]["arn"], got["containerRecipe"]["version"]) == (
+        arn,
+        "2019.12.03",
+    )
+    assert got["latestVersionReferences"]["latestPatchVersionArn"] == arn
+    assert _listed(imagebuilder_client) == [arn]
+    newer = make_container_recipe(imagebuilder_client, version="2019.12.10")
+    assert _listed(imagebuilder_client) == [newer, arn]
+    picked = imagebuilder_client.get_container_recipe(containerRecipeArn=f"{base}/2019.12.x")
+    assert picked["containerRecipe"]["arn"] == newer
+    with pytest.raises(ClientError) as excinfo:
+        make_container_recipe(imagebuilder_client, version="2019.12.3")
+    assert error_of(excinfo) == (
+        "ResourceAlreadyExistsException",
+        f"The following resource 'ContainerRecipe' already exists: '{arn}'.",
+    )
+
+
 def test_version_out_of_bounds(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         make_container_recipe(imagebuilder_client, version="1.1073741824.0")

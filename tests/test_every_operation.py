@@ -171,8 +171,9 @@ def test_every_operation_answers_with_its_output_shape(
     steps = c.list_workflow_step_executions(workflowExecutionId=execution["workflowExecutionId"])
     c.get_workflow_step_execution(stepExecutionId=steps["steps"][0]["stepExecutionId"])
 
+    # RetryImage is for AMI images only.
     cancelled = c.create_image(
-        containerRecipeArn=container_recipe, infrastructureConfigurationArn=infrastructure
+        imageRecipeArn=recipe, infrastructureConfigurationArn=infrastructure
     )["imageBuildVersionArn"]
     c.cancel_image_creation(imageBuildVersionArn=cancelled)
     c.retry_image(imageBuildVersionArn=cancelled)

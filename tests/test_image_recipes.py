@@ -312,6 +312,38 @@ def test_wildcard_version_picks_the_next_free_version(
     assert recipe["version"] == created
 
 
+def test_version_keeps_the_form_it_was_written_in(imagebuilder_client: Any) -> None:
+    arn = make_recipe(imagebuilder_client, version="2019.12.03")
+    base = f"{PREFIX}:image-recipe/recipe"
+    assert arn == f"{base}/2019.12.03"
+    got = imagebuilder_client.get_image_recipe(imageRecipeArn=arn)
+    assert (got["imageRecipe"]["arn"], got["imageRecipe"]["version"]) == (arn, "2019.12.03")
+    assert got["latestVersionReferences"]["latestPatchVersionArn"] == arn
+    assert got["latestVersionReferences"]["latestMinorVersionArn"] == f"{base}/2019.12.x"
+    assert _listed(imagebuilder_client) == [arn]
+    # Ordering and wildcards stay numeric: 2019.12.10 is newer than 2019.12.03.
+    newer = make_recipe(imagebuilder_client, version="2019.12.10")
+    assert _listed(imagebuilder_client) == [newer, arn]
+    wildcard = f"{base}/2019.12.x"
+    picked = imagebuilder_client.get_image_recipe(imageRecipeArn=wildcard)["imageRecipe"]
+    assert picked["arn"] == newer
+    assert make_recipe(imagebuilder_client, version="2019.12.x") == f"{base}/2019.12.11"
+    # The other spelling of the same number names the same recipe.
+    same = imagebuilder_client.get_image_recipe(imageRecipeArn=f"{base}/2019.12.3")
+    assert same["imageRecipe"]["arn"] == arn
+
+
+def test_same_version_written_another_way_already_exists(imagebuilder_client: Any) -> None:
+    arn = make_recipe(imagebuilder_client, version="1.0.03")
+    with pytest.raises(ClientError) as excinfo:
+        make_recipe(imagebuilder_client, version="1.0.3")
+    assert error_of(excinfo) == (
+        "ResourceAlreadyExistsException",
+        f"The following resource 'ImageRecipe' already exists: '{arn}'.",
+    )
+    assert _listed(imagebuilder_client) == [arn]
+
+
 def test_wildcard_versions_count_per_recipe_name(imagebuilder_client: Any) -> None:
     make_recipe(imagebuilder_client, name="one", version="1.0.5")
     assert make_recipe(imagebuilder_client, name="two", version="1.0.x").endswith("/two/1.0.0")

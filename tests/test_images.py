@@ -319,3 +319,54 @@ def test_distribute_image(imagebuilder_client: Any) -> None:
         executionRole="ImageBuilderRole",
     )
     assert error["Code"] == "InvalidParameterValueException"
+
+
+# -- cancel and retry ---------------------------------------------------------------------
+
+
+def _container_build(client: Any) -> str:
+    recipe = client.create_container_recipe(
+        containerType="DOCKER",
+        name="api",
+        semanticVersion="1.0.0",
+        parentImage="amazonlinux:latest",
+        targetRepository={"service": "ECR", "repositoryName": "api"},
+        dockerfileTemplateData="FROM {{{ imagebuilder:parentImage }}}\n",
+    )["containerRecipeArn"]
+    arn: str = client.create_image(
+        containerRecipeArn=recipe, infrastructureConfigurationArn=infrastructure(client)
+    )["imageBuildVersionArn"]
+    return arn
+
+
+def test_cancel_of_a_finished_image_is_an_invalid_request(imagebuilder_client: Any) -> None:
+    # CancelImageCreation declares InvalidRequestException, not InvalidParameterValueException.
+    arn = build(
+        imagebuilder_client, image_recipe(imagebuilder_client), infrastructure(imagebuilder_client)
+    )
+    error = error_of(imagebuilder_client.cancel_image_creation, imageBuildVersionArn=arn)
+    assert error["Code"] == "InvalidRequestException"
+    assert error["Message"] == (
+        f"The image '{arn}' is in a terminal state (AVAILABLE) and cannot be cancelled."
+    )
+    assert imagebuilder_client.get_image(imageBuildVersionArn=arn)["image"]["state"] == {
+        "status": "AVAILABLE"
+    }
+
+
+def test_retry_is_for_ami_images_only(
+    imagebuilder_mock: ImageBuilderMock, imagebuilder_client: Any
+) -> None:
+    imagebuilder_mock.fail_build(at="BUILDING")
+    arn = _container_build(imagebuilder_client)
+    assert imagebuilder_client.get_image(imageBuildVersionArn=arn)["image"]["state"]["status"] == (
+        "FAILED"
+    )
+    error = error_of(imagebuilder_client.retry_image, imageBuildVersionArn=arn)
+    assert error["Code"] == "InvalidRequestException"
+    assert error["Message"] == (
+        f"The image '{arn}' is a DOCKER container image; only AMI images can be retried."
+    )
+    assert imagebuilder_client.get_image(imageBuildVersionArn=arn)["image"]["state"]["status"] == (
+        "FAILED"
+    )

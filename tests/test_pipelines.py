@@ -416,6 +416,47 @@ def test_update_of_an_unknown_pipeline(imagebuilder_client: Any) -> None:
     )
 
 
+def _container_recipe(client: Any) -> str:
+    arn: str = client.create_container_recipe(
+        containerType="DOCKER",
+        name="web",
+        semanticVersion="1.0.0",
+        parentImage="amazonlinux:latest",
+        targetRepository={"service": "ECR", "repositoryName": "web"},
+        dockerfileTemplateData="FROM {{{ imagebuilder:parentImage }}}\n",
+    )["containerRecipeArn"]
+    return arn
+
+
+@pytest.mark.parametrize("start", ["image", "container"])
+def test_update_cannot_switch_the_recipe_type(imagebuilder_client: Any, start: str) -> None:
+    image_recipe, infra = _parts(imagebuilder_client)
+    container_recipe = _container_recipe(imagebuilder_client)
+    current, other = ("imageRecipeArn", "containerRecipeArn")
+    if start == "container":
+        current, other = other, current
+    recipes = {"imageRecipeArn": image_recipe, "containerRecipeArn": container_recipe}
+    arn = _pipeline(
+        imagebuilder_client,
+        **{current: recipes[current]},
+        infrastructureConfigurationArn=infra,
+        description="kept",
+    )
+    before = _get(imagebuilder_client, arn)
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.update_image_pipeline(
+            imagePipelineArn=arn, infrastructureConfigurationArn=infra, **{other: recipes[other]}
+        )
+    kind = "an image" if start == "image" else "a container"
+    assert _error(caught) == (
+        "InvalidRequestException",
+        f"The value supplied for parameter '{other}' is not valid. The image pipeline "
+        f"'{arn}' builds from {kind} recipe and can't be switched to another recipe type; "
+        f"specify {current}.",
+    )
+    assert _get(imagebuilder_client, arn) == before
+
+
 def test_update_needs_exactly_one_recipe(imagebuilder_client: Any) -> None:
     arn = _pipeline(imagebuilder_client)
     with pytest.raises(ClientError) as caught:

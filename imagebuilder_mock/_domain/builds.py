@@ -25,6 +25,7 @@ from .image_records import SETTLE_HOOKS, TRANSITION_HOOKS, AmiTarget, Image, os_
 from .progression import (
     BuildFault,
     build_path,
+    waiter_polling,
 )
 from .resources import iso_time
 from .versioned import (
@@ -138,17 +139,27 @@ def shown(backend: Backend, images: Iterable[Image], render: Callable[[Image], A
     settle(backend)
     control = backend.registry.builds
     items = list(images)
+    if control.mode == "observe" and waiter_polling():
+        # A waiter's poll (by the owner) sees a build as far as it goes without
+        # the test's help, so the waiter's first answer decides it.
+        for image in items:
+            if backend.owns(image):
+                run_to_end(backend, image)
     # A build started before the mode changed still follows the mode in force now.
+    # A shared image moves in its owner's backend (whose clock and outputs it has).
     if control.mode == "wall-clock":
         for image in items:
-            _catch_up(backend, image)
+            _catch_up(backend.home_of(image), image)
     elif control.mode == "immediate":
         for image in items:
-            run_to_end(backend, image)
+            run_to_end(backend.home_of(image), image)
     rendered = [render(image) for image in items]
     if control.mode == "observe":
+        # Only the owner's polling moves a build; an account it is shared with
+        # only reads it.
         for image in items:
-            _step(backend, image)
+            if backend.owns(image):
+                _step(backend, image)
     return rendered
 
 
@@ -245,7 +256,13 @@ def _produce_outputs(backend: Backend, image: Image) -> None:
         expanded = _expand(target.name, image, build_date) if target.name else None
         name = expanded or f"{image.name} {build_date}"
         ami_id = _integrations.publish_ami(
-            target.account, target.region, name, target.description, target.tags
+            target.account,
+            target.region,
+            name,
+            target.description,
+            target.tags,
+            image_arn=image.arn,
+            created=backend.now(),
         )
         ami: dict[str, Any] = {
             "region": target.region,
@@ -413,7 +430,7 @@ def start_build(
         os_version=_parent_os(backend, recipe_view, platform),
         path=build_path(tests=bool(tests["imageTestsEnabled"])),
         entered_at=backend.now(),
-        fault=control.fault_for_new_build(),
+        fault=control.fault_for_new_build(build_path(tests=bool(tests["imageTestsEnabled"]))),
         build_type=build_type,
         recipe_arn=recipe.arn,
         pipeline_arn=pipeline.arn if pipeline is not None else None,
@@ -480,7 +497,7 @@ def imported_image(
         os_version=params.get("osVersion") or os_version_from_name(name, platform),
         path=build_path(tests=False, kind=kind),
         entered_at=backend.now(),
-        fault=backend.registry.builds.fault_for_new_build(),
+        fault=backend.registry.builds.fault_for_new_build(build_path(tests=False, kind=kind)),
         build_type=build_type,
         image_source=image_source,
         details=details,

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from .._errors import (
-    InvalidParameterValue,
     InvalidRequest,
     ResourceInUse,
     dependency_error,
     invalid_value,
     not_found,
 )
+from .._protocol.validation import check_as_member
 from .arns import parse_arn
 from .backend import Backend
 from .builds import (
@@ -35,6 +35,7 @@ from .progression import (
     LIFECYCLE_STATUSES,
 )
 from .versioned import (
+    builds_of,
     by_list_order,
     match_version,
     newest_first,
@@ -43,7 +44,7 @@ from .versioned import (
     resolve,
     version_filter,
 )
-from .versions import SemanticVersion, parse_selector
+from .versions import SemanticVersion
 
 __all__ = ["summaries_page"]
 
@@ -144,15 +145,8 @@ def list_image_build_versions(backend: Backend, params: dict[str, Any]) -> dict[
     parsed = parse_arn(arn)
     if parsed is None or parsed.version is None or parsed.build is not None:
         raise invalid_value("imageVersionArn", "'imageVersionArn' must be an image version ARN.")
-    selector = parse_selector(parsed.version, "imageVersionArn")
-    home = backend
-    if parsed.account != backend.account_id:
-        home = backend.registry.get(parsed.account, parsed.region)
-    images = [
-        image
-        for image in home.of_kind(Image)
-        if image.name_slug == parsed.name and selector.matches(image.version)
-    ]
+    # The builds of that version the caller may read (its own, or shared with it).
+    images = builds_of(backend, arn, Image, "imageVersionArn")
     return summaries_page(backend, "ListImageBuildVersions", images, params)
 
 
@@ -171,7 +165,8 @@ def cancel_image_creation(backend: Backend, params: dict[str, Any]) -> dict[str,
     arn = params["imageBuildVersionArn"]
     image = _build_at(backend, arn)
     if image.is_finished:
-        raise InvalidParameterValue(
+        # CancelImageCreation declares InvalidRequestException, not InvalidParameterValue.
+        raise InvalidRequest(
             f"The image '{arn}' is in a terminal state ({image.status}) and cannot be cancelled."
         )
     cancel(backend, image)
@@ -182,6 +177,12 @@ def cancel_image_creation(backend: Backend, params: dict[str, Any]) -> dict[str,
 def retry_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["imageBuildVersionArn"]
     image = _build_at(backend, arn)
+    # "Retry is only supported for AMI-based images" (RetryImage in the model).
+    if image.image_type != "AMI":
+        raise InvalidRequest(
+            f"The image '{arn}' is a {image.image_type} container image; "
+            "only AMI images can be retried."
+        )
     if image.status in IN_PROGRESS:
         raise ResourceInUse(f"The image '{arn}' is still being built ({image.status}).")
     if image.status not in ("FAILED", "CANCELLED"):
@@ -195,8 +196,8 @@ def retry_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
 @handles("ListImagePackages")
 def list_image_packages(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["imageBuildVersionArn"]
-    image = backend.find(arn)
-    if not isinstance(image, Image):
+    image = resolve(backend, arn, Image, "imageBuildVersionArn")
+    if image is None or image.build is None or image.arn != arn:
         raise not_found(arn)
     packages = image.packages if image.status in ("AVAILABLE", *LIFECYCLE_STATUSES) else []
     from .pagination import paginate
@@ -221,6 +222,9 @@ def import_vm_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
 
 @handles("ImportDiskImage")
 def import_disk_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    # The request's ``platform`` is any text, but the image shows it as its
+    # Platform enum: a value outside the enum would break every later response.
+    check_as_member("Image", "platform", params["platform"], "platform")
     infrastructure = configuration(
         backend,
         params["infrastructureConfigurationArn"],
@@ -245,7 +249,8 @@ def distribute_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]
     parsed = parse_arn(source)
     if parsed is not None:
         origin = resolve(backend, source, Image, "sourceImage")
-        if origin is None:
+        # Sharing lets an account read an image, not distribute it.
+        if origin is None or not backend.owns(origin):
             raise not_found(source)
         name, version, platform = origin.name, origin.version, origin.platform
     elif AMI_ID.match(source):

@@ -524,12 +524,28 @@ def get_image_pipeline(backend: Backend, params: dict[str, Any]) -> dict[str, An
     return {"imagePipeline": _rendered(backend, [pipeline])[0]}
 
 
+def _check_same_recipe_type(pipeline: ImagePipeline, settings: dict[str, Any]) -> None:
+    """An update keeps the pipeline's recipe type: the model's UpdateImagePipeline says
+    "The recipe must be the same type, image or container, as the pipeline's current recipe"."""
+    current = "imageRecipeArn" if pipeline.settings.get("imageRecipeArn") else "containerRecipeArn"
+    requested = "imageRecipeArn" if settings.get("imageRecipeArn") else "containerRecipeArn"
+    if requested != current:
+        kind = "an image" if current == "imageRecipeArn" else "a container"
+        raise InvalidRequest(
+            f"The value supplied for parameter '{requested}' is not valid. The image "
+            f"pipeline '{pipeline.arn}' builds from {kind} recipe and can't be switched "
+            f"to another recipe type; specify {current}."
+        )
+
+
 @handles("UpdateImagePipeline")
 def update_image_pipeline(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["imagePipelineArn"]
     pipeline = _pipeline(backend, arn)
     # A full replacement: omitted members revert to their defaults; name and tags stay.
-    pipeline.settings, pipeline.platform = _settings(backend, params)
+    settings, platform = _settings(backend, params)
+    _check_same_recipe_type(pipeline, settings)
+    pipeline.settings, pipeline.platform = settings, platform
     now = backend.now()
     pipeline.date_updated = now
     pipeline.schedule_since = pipeline.evaluated_at = now

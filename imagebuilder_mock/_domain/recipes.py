@@ -18,6 +18,7 @@ from .._errors import (
     InvalidParameterCombination,
     InvalidRequest,
     InvalidVersionNumber,
+    ResourceAlreadyExists,
     ServiceQuotaExceeded,
     invalid_value,
     not_found,
@@ -39,7 +40,7 @@ from .versioned import (
     register_kind,
     resolve,
 )
-from .versions import MAX_NODE, SemanticVersion, parse_selector
+from .versions import MAX_NODE, SemanticVersion, parse_selector, parse_version
 
 __all__ = [
     "COMPONENT_QUOTA",
@@ -127,7 +128,9 @@ def next_version(
     selector = parse_selector(text, "semanticVersion")
     nodes = list(selector.nodes)
     if not selector.is_wildcard:
-        return SemanticVersion(*(n or 0 for n in nodes))
+        # Kept as written (``2019.12.03``), as components keep theirs; it still
+        # compares and matches wildcards as numbers.
+        return parse_version(text)
     free = nodes.index(None)
     existing = [
         r.version
@@ -184,7 +187,10 @@ def _parent_image_record(backend: Backend, arn: str, parameter: str) -> Resource
     found = resolve(backend, arn, Image, parameter)
     if found is not None and is_visible(backend, found):
         return found
-    if parsed.account in OWNER_ACCOUNTS.values():
+    # Only what AWS could publish in the caller's own region and partition is
+    # taken on trust: resources are regional.
+    here = (parsed.partition, parsed.region) == (backend.partition, backend.region)
+    if parsed.account in OWNER_ACCOUNTS.values() and here:
         return None
     raise invalid_value(parameter, f"The image '{arn}' does not exist.")
 
@@ -357,8 +363,17 @@ def _new_recipe(
 
 
 def _store(backend: Backend, recipe: Recipe, params: dict[str, Any]) -> None:
-    if recipe.arn in backend.resources:
-        backend.add(recipe)  # raises the service's "already exists"
+    # ``1.0.3`` and ``1.0.03`` are one version written two ways: a version ARN of
+    # either form picks the same recipe, so the second is a duplicate too.
+    for existing in backend.of_kind(type(recipe)):
+        if (
+            existing.name_slug == recipe.name_slug
+            and existing.account == recipe.account
+            and existing.version == recipe.version
+        ):
+            raise ResourceAlreadyExists(
+                f"The following resource '{recipe.kind}' already exists: '{existing.arn}'."
+            )
     check_dry_run(params)
     backend.add(recipe)
 
