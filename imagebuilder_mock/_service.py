@@ -7,6 +7,7 @@ translate their transport to and from this.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 import threading
@@ -15,13 +16,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._domain import HANDLERS, BackendRegistry
-from ._errors import ImageBuilderError, InvalidRequest, ServiceError, error_class
+from ._errors import (
+    ImageBuilderError,
+    InvalidRequest,
+    InvalidVersionNumber,
+    ServiceError,
+    error_class,
+)
 from ._protocol.model import operation as operation_model
 from ._protocol.requests import parse_request
 from ._protocol.responses import WireResponse, error_response, success_response
 from ._protocol.validation import compile_input, output_problems
 
-__all__ = ["Call", "Service"]
+__all__ = ["Call", "Service", "State"]
 
 
 @dataclass
@@ -43,6 +50,31 @@ class _Fault:
     operation: str
     error: Callable[[], ImageBuilderError]
     remaining: int
+    # The error code, when known: a ``"*"`` fault only fires for operations declaring it.
+    code: str | None = None
+
+
+@dataclass
+class State:
+    """Everything a service holds, copied (see ``Service.save``)."""
+
+    registry: BackendRegistry
+    calls: list[Call]
+    faults: list[_Fault]
+    frozen_time: dt.datetime | None
+
+
+def _copied(state: State) -> State:
+    """A deep copy of ``state`` whose locks are new and whose clock is still the service's."""
+    registry = state.registry
+    memo: dict[int, Any] = {
+        id(registry.clock): registry.clock,
+        id(registry._lock): threading.RLock(),
+        id(registry.builds.lock): threading.Lock(),
+    }
+    for backend in registry.existing():
+        memo[id(backend.lock)] = threading.RLock()
+    return copy.deepcopy(state, memo)
 
 
 @dataclass
@@ -53,6 +85,7 @@ class _OperationPlan:
     echo_token: bool
     adds_request_id: bool
     invalid_parameter_code: str
+    unreadable_body_code: str
     errors: frozenset[str] = field(default_factory=frozenset)
 
 
@@ -73,11 +106,17 @@ def _plan(name: str) -> _OperationPlan:
             and "InvalidParameterValueException" not in errors
             else "InvalidParameterValueException"
         )
+        # A body that cannot be read is an invalid request; the import operations
+        # do not declare that code and answer the client error they declare.
+        unreadable = next(
+            (c for c in ("InvalidRequestException", "ClientException") if c in errors), invalid
+        )
         plan = _PLANS[name] = _OperationPlan(
             check=compile_input(op.input_shape) if op.input_shape is not None else _no_input,
             echo_token="clientToken" in members,
             adds_request_id="requestId" in members,
             invalid_parameter_code=invalid,
+            unreadable_body_code=unreadable,
             errors=errors,
         )
     return plan
@@ -113,15 +152,38 @@ class Service:
             self.calls.clear()
             self._faults.clear()
 
-    def inject(self, operation: str, error: Callable[[], ImageBuilderError], count: int) -> None:
+    def inject(
+        self,
+        operation: str,
+        error: Callable[[], ImageBuilderError],
+        count: int,
+        code: str | None = None,
+    ) -> None:
         with self._lock:
-            self._faults.append(_Fault(operation, error, count))
+            self._faults.append(_Fault(operation, error, count, code))
+
+    def save(self) -> State:
+        """A copy of the whole state (resources, settings, calls, faults, clock)."""
+        with self._lock:
+            return _copied(State(self.registry, self.calls, self._faults, self.frozen_time))
+
+    def restore(self, state: State) -> None:
+        """Go back to a state ``save`` took; the saved copy stays usable for later restores."""
+        with self._lock:
+            fresh = _copied(state)
+            self.registry = fresh.registry
+            # In place: a test may hold the list ``calls`` hands out.
+            self.calls[:] = fresh.calls
+            self._faults[:] = fresh.faults
+            self.frozen_time = fresh.frozen_time
 
     def _take_fault(self, operation: str) -> ImageBuilderError | None:
         if not self._faults:
             return None
         with self._lock:
             for fault in self._faults:
+                if fault.operation == "*" and fault.code not in (None, *_plan(operation).errors):
+                    continue
                 if fault.operation in (operation, "*") and fault.remaining > 0:
                     fault.remaining -= 1
                     if fault.remaining == 0:
@@ -145,8 +207,14 @@ class Service:
             try:
                 params = plan.check(parse_request(op, url, body), "")
             except ImageBuilderError as error:
-                if error.code == "InvalidParameterValueException":
-                    raise error_class(plan.invalid_parameter_code)(error.message) from None
+                # Parsing and validation speak generically; answer the code this
+                # operation declares for the same situation.
+                code = {
+                    "InvalidParameterValueException": plan.invalid_parameter_code,
+                    "InvalidRequestException": plan.unreadable_body_code,
+                }.get(error.code, error.code)
+                if code != error.code:
+                    raise error_class(code)(error.message) from None
                 raise
             fault = self._take_fault(operation)
             if fault is not None:
@@ -156,8 +224,12 @@ class Service:
                 raise InvalidRequest(
                     f"The operation '{operation}' is not supported by imagebuilder-mock."
                 )
-            backend = self.registry.get(account_id, region)
-            with backend.lock:
+            # A read (Get*/List*) creates no backend, not even the caller's: the
+            # second item is evaluated once the first is entered.
+            with (
+                self.registry.reading(operation.startswith(("Get", "List"))),
+                (backend := self.registry.get(account_id, region)).lock,
+            ):
                 result = backend.idempotency.recall(operation, params)
                 if result is None:
                     result = handler(backend, params)
@@ -169,6 +241,11 @@ class Service:
             if self.check_responses:
                 self._check(operation, result)
         except ImageBuilderError as error:
+            if error.code == InvalidVersionNumber.code and error.code not in plan.errors:
+                # A version node out of range in an ARN: the operations that read
+                # by ARN do not declare InvalidVersionNumberException, so they
+                # answer their invalid-parameter code with the same message.
+                error = error_class(plan.invalid_parameter_code)(error.message)
             return self._answer_error(operation, account_id, region, params, error, request_id)
         except Exception as error:
             # A defect of the mock still answers as the service would: a 500

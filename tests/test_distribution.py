@@ -8,12 +8,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import boto3
+import botocore.exceptions
+import botocore.loaders
 import botocore.session
 import pytest
 from botocore.exceptions import ClientError
 from botocore.model import ListShape, MapShape, Shape, StringShape, StructureShape
+from builders import build, image_recipe, infrastructure
 from model import filter_values_allow_wildcards, if_wildcards_allowed, outcome, requires_member
+from moto import mock_aws
+from moto.ec2.models import ec2_backends
 
+from imagebuilder_mock import mock_imagebuilder
 from imagebuilder_mock._domain.resources import Resource
 
 ACCOUNT = "123456789012"
@@ -698,3 +705,89 @@ def test_list_refuses_foreign_token(imagebuilder_client: Any) -> None:
     code, message = _error(excinfo)
     assert code == "InvalidPaginationTokenException"
     assert "'not-a-token'" in message
+
+
+# -- Regions ---------------------------------------------------------------------------------
+
+
+def _botocore_regions(partition: str) -> set[str]:
+    """The Regions the installed botocore lists for a partition (pseudo-regions left out)."""
+    loader = botocore.loaders.create_loader()
+    regions: set[str] = set()
+    for name, key in (("endpoints", "partition"), ("partitions", "id")):
+        try:
+            partitions = loader.load_data(name)["partitions"]
+        except botocore.exceptions.DataNotFoundError:
+            continue
+        for entry in partitions:
+            if entry[key] == partition:
+                pattern = re.compile(entry["regionRegex"])
+                regions.update(r for r in entry["regions"] if pattern.match(r))
+    return regions
+
+
+def test_a_region_botocore_does_not_list_is_refused(imagebuilder_client: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        _create(imagebuilder_client, distributions=[{"region": REGION}, {"region": "us-east-7"}])
+    assert _error(excinfo) == (
+        "InvalidParameterValueException",
+        "The value supplied for parameter 'distributions[1].region' is not valid. "
+        "'us-east-7' is not a Region of the 'aws' partition.",
+    )
+    assert (
+        imagebuilder_client.list_distribution_configurations()[
+            "distributionConfigurationSummaryList"
+        ]
+        == []
+    )
+
+
+def test_update_to_an_unknown_region_leaves_the_configuration(imagebuilder_client: Any) -> None:
+    arn = _create(imagebuilder_client)
+    with pytest.raises(ClientError) as excinfo:
+        imagebuilder_client.update_distribution_configuration(
+            distributionConfigurationArn=arn, distributions=[{"region": "eu-mars-1"}]
+        )
+    assert _error(excinfo)[0] == "InvalidParameterValueException"
+    assert "'eu-mars-1' is not a Region of the 'aws' partition." in _error(excinfo)[1]
+    assert _get(imagebuilder_client, arn)["distributions"] == [{"region": REGION}]
+
+
+def test_a_region_of_another_partition_is_refused(imagebuilder_client: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        _create(imagebuilder_client, distributions=[{"region": "cn-north-1"}])
+    assert _error(excinfo)[1].endswith("'cn-north-1' is not a Region of the 'aws' partition.")
+
+
+def test_every_region_botocore_lists_is_accepted(imagebuilder_client: Any) -> None:
+    regions = sorted(_botocore_regions("aws"))
+    assert REGION in regions
+    arn = _create(imagebuilder_client, distributions=[{"region": r} for r in regions])
+    assert [d["region"] for d in _get(imagebuilder_client, arn)["distributions"]] == regions
+
+
+def test_a_build_reaches_a_region_moto_does_not_know_yet() -> None:
+    """A Region newer than moto's EC2 still builds under mock_aws: its AMI is the mock's own."""
+    with mock_aws(), mock_imagebuilder(progression="immediate"):
+        client = boto3.client("imagebuilder", region_name=REGION)
+        moto_regions = set(ec2_backends[ACCOUNT].regions)
+        # The newest Region botocore lists that moto does not (one moto knows if none).
+        unknown = sorted(_botocore_regions("aws") - moto_regions) or ["us-west-2"]
+        target = unknown[-1]
+        config = _create(client, distributions=[{"region": REGION}, {"region": target}])
+        image = build(
+            client,
+            image_recipe(client),
+            infrastructure(client),
+            distributionConfigurationArn=config,
+        )
+        got = client.get_image(imageBuildVersionArn=image)["image"]
+        assert got["state"]["status"] == "AVAILABLE"
+        amis = {ami["region"]: ami["image"] for ami in got["outputResources"]["amis"]}
+        assert set(amis) == {REGION, target}
+        ec2 = boto3.client("ec2", region_name=REGION)
+        assert [i["ImageId"] for i in ec2.describe_images(Owners=["self"])["Images"]] == [
+            amis[REGION]
+        ]
+        versions = client.list_image_build_versions(imageVersionArn=image.rsplit("/", 1)[0])
+        assert [v["arn"] for v in versions["imageSummaryList"]] == [image]

@@ -9,6 +9,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from builders import COMPONENT_DOCUMENT
 
 from imagebuilder_mock import ImageBuilderMock
 from imagebuilder_mock._domain import operations
@@ -368,3 +369,251 @@ def test_boto3_fills_in_a_fresh_token(imagebuilder_client: Any) -> None:
         name="a-two", instanceProfileName="p"
     )
     assert first["clientToken"] != second["clientToken"]
+
+
+# -- hostile input: what a client that does not check can send ---------------------------
+
+
+def _send_body(client: Any, body: bytes) -> None:
+    """Replace every request's body with ``body`` on the wire, as a raw HTTP client could."""
+
+    def replace(request: Any, **kwargs: Any) -> None:
+        request.body = body
+
+    client.meta.events.register_first("before-send.imagebuilder", replace)
+
+
+def _surrogate_requests(client: Any) -> dict[str, tuple[str, Any]]:
+    return {
+        "description": (
+            "description",
+            lambda: _create(client, "lone", description="bad \udcff text"),
+        ),
+        "tag value": ("tags.k", lambda: _create(client, "lone", tags={"k": "\udcff"})),
+        "tag key": ("tags key", lambda: _create(client, "lone", tags={"k\udcff": "v"})),
+        "clientToken": ("clientToken", lambda: _create(client, "lone", clientToken="\udcff")),
+        "nextToken": (
+            "nextToken",
+            lambda: client.list_infrastructure_configurations(nextToken="\udcff"),
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "where", ["description", "tag value", "tag key", "clientToken", "nextToken"]
+)
+def test_a_lone_surrogate_is_refused_and_stores_nothing(
+    imagebuilder_client: Any, where: str
+) -> None:
+    path, call = _surrogate_requests(imagebuilder_client)[where]
+    with pytest.raises(ClientError) as caught:
+        call()
+    assert _error(caught) == _invalid(
+        path, "must be valid Unicode text; it contains the unpaired surrogate U+DCFF."
+    )
+    # Every later read of the account still answers.
+    assert imagebuilder_client.list_infrastructure_configurations()[SUMMARIES] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "The JSON text nests more than 100 levels deep."),
+        (b'{"a":' * 101 + b"1" + b"}" * 101, "The JSON text nests more than 100 levels deep."),
+        (b'{"maxResults": NaN}', "NaN is not a JSON value."),
+        (b'{"maxResults": -Infinity}', "-Infinity is not a JSON value."),
+        (b'{"maxResults": 1' + b"0" * 5000 + b"}", "The text holds a number with too many digits."),
+        (b"\xff\xfe", "The text is not valid UTF-8."),
+        (
+            b'{"maxResults": ',
+            "The text is not valid JSON: Expecting value: line 1 column 16 (char 15)",
+        ),
+    ],
+    ids=["deep-array", "deep-object", "nan", "infinity", "digits", "not-utf8", "truncated"],
+)
+def test_an_unreadable_body_is_an_invalid_request(
+    imagebuilder_client: Any, body: bytes, reason: str
+) -> None:
+    _send_body(imagebuilder_client, body)
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.list_infrastructure_configurations()
+    assert _error(caught) == (
+        "InvalidRequestException",
+        f"The request body cannot be read: {reason}",
+    )
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+@pytest.mark.parametrize(
+    ("operation", "kwargs", "code"),
+    [
+        # The import operations do not declare InvalidRequestException: their client error.
+        (
+            "import_vm_image",
+            {
+                "name": "n",
+                "semanticVersion": "1.0.0",
+                "platform": "Linux",
+                "vmImportTaskId": "import-ami-0123456789abcdef0",
+            },
+            "ClientException",
+        ),
+        # The tag operations declare InvalidParameterException for what the client got wrong.
+        (
+            "list_tags_for_resource",
+            {"resourceArn": "arn:aws:imagebuilder:us-east-1:123456789012:component/c/1.0.0/1"},
+            "InvalidParameterException",
+        ),
+    ],
+)
+def test_an_unreadable_body_gets_a_code_the_operation_declares(
+    imagebuilder_client: Any, operation: str, kwargs: dict[str, Any], code: str
+) -> None:
+    _send_body(imagebuilder_client, b"[" * 5000)
+    with pytest.raises(ClientError) as caught:
+        getattr(imagebuilder_client, operation)(**kwargs)
+    assert _error(caught)[0] == code
+    assert _error(caught)[1].startswith("The request body cannot be read: ")
+    name = imagebuilder_client.meta.method_to_api_mapping[operation]
+    declared = {s.name for s in service_model().operation_model(name).error_shapes}
+    assert code in declared
+
+
+def test_a_body_that_is_not_an_object_is_an_invalid_request(
+    imagebuilder_client: Any,
+) -> None:
+    _send_body(imagebuilder_client, b"[1]")
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.list_infrastructure_configurations()
+    assert _error(caught) == ("InvalidRequestException", "The request body must be a JSON object.")
+
+
+def test_nesting_up_to_the_limit_is_read(imagebuilder_client: Any) -> None:
+    # An unknown member 99 levels deep (100 with the body itself) is read and ignored.
+    _send_body(imagebuilder_client, b'{"a":' * 99 + b"1" + b"}" * 99)
+    assert imagebuilder_client.list_infrastructure_configurations()[SUMMARIES] == []
+
+
+def test_an_integer_must_fit_its_wire_type(imagebuilder_client: Any) -> None:
+    # MaxParallelLaunches has a model minimum and no maximum: an int on the wire.
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.create_distribution_configuration(
+            name="fast",
+            distributions=[
+                {
+                    "region": "us-east-1",
+                    "fastLaunchConfigurations": [{"enabled": True, "maxParallelLaunches": 2**31}],
+                }
+            ],
+        )
+    path = "distributions[0].fastLaunchConfigurations[0].maxParallelLaunches"
+    assert _error(caught) == _invalid(path, "must be less than or equal to 2147483647.")
+
+
+def test_a_huge_integer_is_told_the_model_range_first(imagebuilder_client: Any) -> None:
+    high = _limit("RestrictedInteger", "max")
+    _send_body(imagebuilder_client, b'{"maxResults": 1' + b"0" * 30 + b"}")
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.list_infrastructure_configurations()
+    assert _error(caught) == _invalid("maxResults", f"must be less than or equal to {high}.")
+
+
+UPDATE = "arn:aws:imagebuilder:us-east-1:123456789012:image/web/1.0.0/1"
+TIMESTAMP_RANGE = "must be a timestamp from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z."
+
+
+@pytest.mark.parametrize(
+    "update_at", ["1e20", "-1e20", "253402300800", "1e400", '"9999-12-31T23:59:59-01:00"']
+)
+def test_a_timestamp_out_of_range_is_refused(imagebuilder_client: Any, update_at: str) -> None:
+    body = (
+        f'{{"resourceArn": "{UPDATE}", "state": {{"status": "DEPRECATED"}}, '
+        f'"clientToken": "t", "updateAt": {update_at}}}'
+    )
+    _send_body(imagebuilder_client, body.encode())
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.start_resource_state_update(
+            resourceArn=UPDATE, state={"status": "DEPRECATED"}
+        )
+    assert _error(caught) == _invalid("updateAt", TIMESTAMP_RANGE)
+
+
+@pytest.mark.parametrize("update_at", ["NaN", "Infinity"])
+def test_a_non_finite_timestamp_is_not_json(imagebuilder_client: Any, update_at: str) -> None:
+    body = (
+        f'{{"resourceArn": "{UPDATE}", "state": {{"status": "DEPRECATED"}}, '
+        f'"updateAt": {update_at}}}'
+    )
+    _send_body(imagebuilder_client, body.encode())
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.start_resource_state_update(
+            resourceArn=UPDATE, state={"status": "DEPRECATED"}
+        )
+    assert _error(caught) == (
+        "InvalidRequestException",
+        f"The request body cannot be read: {update_at} is not a JSON value.",
+    )
+
+
+def test_import_disk_image_refuses_a_platform_outside_the_image_enum(
+    imagebuilder_client: Any,
+) -> None:
+    # The request's platform is any text; the image shows it as the Platform enum.
+    infrastructure = _create(imagebuilder_client, "iso-builders")
+    platforms = service_model().shape_for("Platform").metadata["enum"]
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.import_disk_image(
+            name="iso",
+            semanticVersion="1.0.0",
+            platform="Plan9",
+            osVersion="Plan 9 from Bell Labs",
+            infrastructureConfigurationArn=infrastructure,
+            uri="s3://isos/plan9.iso",
+        )
+    assert _error(caught) == _invalid("platform", f"must be one of: {', '.join(platforms)}.")
+    assert imagebuilder_client.list_images()["imageVersionList"] == []
+
+
+def test_a_deeply_nested_policy_is_refused(imagebuilder_client: Any) -> None:
+    component = imagebuilder_client.create_component(
+        name="nginx", semanticVersion="1.0.0", platform="Linux", data=COMPONENT_DOCUMENT
+    )["componentBuildVersionArn"]
+    # Within the model's length limit for a policy: one long bracket.
+    depth = _limit("ResourcePolicyDocument", "max") // 2
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.put_component_policy(
+            componentArn=component, policy="[" * depth + "]" * depth
+        )
+    code, message = _error(caught)
+    assert code == "InvalidParameterValueException"
+    assert message.startswith("The value supplied for parameter 'policy' is not valid.")
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.get_component_policy(componentArn=component)
+    assert _error(caught)[0] == "ResourceNotFoundException"
+
+
+@pytest.mark.parametrize(
+    ("operation", "member", "arn"),
+    [
+        ("get_component", "componentBuildVersionArn", "component/x/0.0.2000000000"),
+        ("list_component_build_versions", "componentVersionArn", "component/x/0.0.2000000000"),
+        ("get_image_recipe", "imageRecipeArn", "image-recipe/x/2000000000.0.0"),
+        ("get_workflow", "workflowBuildVersionArn", "workflow/build/x/0.2000000000.0"),
+    ],
+)
+def test_an_arn_version_node_out_of_range_gets_a_declared_code(
+    imagebuilder_client: Any, operation: str, member: str, arn: str
+) -> None:
+    # Only the create operations declare InvalidVersionNumberException.
+    full = f"arn:aws:imagebuilder:us-east-1:123456789012:{arn}"
+    with pytest.raises(ClientError) as caught:
+        getattr(imagebuilder_client, operation)(**{member: full})
+    version = next(part for part in arn.split("/") if part.count(".") == 2)
+    assert _error(caught) == (
+        "InvalidParameterValueException",
+        f"The semantic version '{version}' is not valid. Each node must be between 0 and "
+        "1073741823.",
+    )
+    name = imagebuilder_client.meta.method_to_api_mapping[operation]
+    declared = {s.name for s in service_model().operation_model(name).error_shapes}
+    assert "InvalidVersionNumberException" not in declared

@@ -131,3 +131,81 @@ def test_tags_on_create_follow_the_same_rules_with_the_create_error_code(
     with pytest.raises(ClientError) as caught:
         _configuration(imagebuilder_client, **{"aws:reserved": "x"})
     assert _error(caught)[0] == "InvalidParameterValueException"
+
+
+# -- resourceTags: the tags builds put on their instances -----------------------------------
+
+
+def _reserved_from_documentation() -> list[str]:
+    member = service_model().shape_for("CreateInfrastructureConfigurationRequest")
+    text = member.members["resourceTags"].documentation  # type: ignore[attr-defined]
+    reserved = text.split("reserved keys:", 1)[1]
+    return [part.split("</code>")[0] for part in reserved.split("<code>")[1:]]
+
+
+def test_the_documentation_reserves_the_service_tags() -> None:
+    assert _reserved_from_documentation() == ["CreatedBy", "Ec2ImageBuilderArn", "Name", "Tags"]
+
+
+@pytest.mark.parametrize("key", ["CreatedBy", "Ec2ImageBuilderArn", "Name", "Tags", "aws:x"])
+def test_reserved_resource_tag_keys_are_refused_on_create(
+    imagebuilder_client: Any, key: str
+) -> None:
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.create_infrastructure_configuration(
+            name="instances", instanceProfileName="p", resourceTags={"team": "a", key: "x"}
+        )
+    code, message = _error(caught)
+    assert code == "InvalidParameterValueException"
+    if key.startswith("aws:"):
+        # The model's own pattern says so first.
+        assert message.startswith(
+            "The value supplied for parameter 'resourceTags key' is not valid."
+        )
+    else:
+        assert message == (
+            "The value supplied for parameter 'resourceTags' is not valid. "
+            f"'{key}' is a reserved tag key; tag keys can't begin with aws: or be one of "
+            "CreatedBy, Ec2ImageBuilderArn, Name, Tags."
+        )
+    assert (
+        imagebuilder_client.list_infrastructure_configurations()[
+            "infrastructureConfigurationSummaryList"
+        ]
+        == []
+    )
+
+
+def test_reserved_resource_tag_keys_are_refused_on_update(imagebuilder_client: Any) -> None:
+    arn = imagebuilder_client.create_infrastructure_configuration(
+        name="instances", instanceProfileName="p", resourceTags={"team": "a"}
+    )["infrastructureConfigurationArn"]
+    with pytest.raises(ClientError) as caught:
+        imagebuilder_client.update_infrastructure_configuration(
+            infrastructureConfigurationArn=arn,
+            instanceProfileName="p",
+            resourceTags={"Name": "builder"},
+        )
+    assert _error(caught)[1].startswith(
+        "The value supplied for parameter 'resourceTags' is not valid. 'Name' is a reserved"
+    )
+    got = imagebuilder_client.get_infrastructure_configuration(infrastructureConfigurationArn=arn)
+    assert got["infrastructureConfiguration"]["resourceTags"] == {"team": "a"}
+
+
+def test_resource_tag_keys_that_only_resemble_reserved_ones_are_accepted(
+    imagebuilder_client: Any,
+) -> None:
+    tags = {"name": "lower", "NameTag": "x", "CreatedByTeam": "y"}
+    arn = imagebuilder_client.create_infrastructure_configuration(
+        name="instances", instanceProfileName="p", resourceTags=tags
+    )["infrastructureConfigurationArn"]
+    got = imagebuilder_client.get_infrastructure_configuration(infrastructureConfigurationArn=arn)
+    assert got["infrastructureConfiguration"]["resourceTags"] == tags
+
+
+def test_tag_resource_does_not_reserve_the_resource_tag_keys(imagebuilder_client: Any) -> None:
+    # The reservation is for tags on build instances; a resource's own tags may use Name.
+    arn = _configuration(imagebuilder_client)
+    imagebuilder_client.tag_resource(resourceArn=arn, tags={"Name": "web"})
+    assert _tags(imagebuilder_client, arn) == {"Name": "web"}

@@ -23,6 +23,8 @@ Rules checked on Create and Update, each taken from the model's documentation:
   ``{{ imagebuilder:buildDate }}`` dynamic tag" → InvalidParameterValueException.
 * ``LaunchPermissionConfiguration.userGroups``: "The only supported value is
   ``all``" → InvalidParameterValueException.
+* ``Distribution.region``: a Region of the caller's partition, as the installed
+  botocore lists them → InvalidParameterValueException.
 * ``TargetContainerRepository.repositoryName``: "Provide the repository name only
   (... not the registry hostname)" → InvalidParameterValueException.
 """
@@ -36,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._errors import InvalidParameterCombination, invalid_value
+from .._protocol.regions import partition_of, partition_regions
 from .arns import slug
 from .backend import Backend
 from .filters import Matcher, field_equals
@@ -180,10 +183,23 @@ def _check_distribution(entry: dict[str, Any], path: str, caller: str) -> None:
     _check_ssm_accounts(entry, path, caller)
 
 
-def _check_distributions(distributions: list[dict[str, Any]], caller: str) -> None:
+def _check_region(region: str, path: str, home: str) -> None:
+    """A Region botocore lists for the caller's partition, or the caller's own.
+
+    Anything else would be stored and only fail when a build tries to reach it.
+    """
+    if region != home and region not in partition_regions(home):
+        raise invalid_value(
+            f"{path}.region",
+            f"'{region}' is not a Region of the '{partition_of(home)}' partition.",
+        )
+
+
+def _check_distributions(distributions: list[dict[str, Any]], caller: str, home: str) -> None:
     regions: set[str] = set()
     for i, entry in enumerate(distributions):
         path = f"distributions[{i}]"
+        _check_region(entry["region"], path, home)
         if entry["region"] in regions:
             raise _combination_error(
                 f"{path}.region",
@@ -196,7 +212,7 @@ def _check_distributions(distributions: list[dict[str, Any]], caller: str) -> No
 
 def _settings(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     """The configuration a Create or Update describes, once its rules hold."""
-    _check_distributions(params.get("distributions") or [], backend.account_id)
+    _check_distributions(params.get("distributions") or [], backend.account_id, backend.region)
     return {k: v for k, v in params.items() if k not in _NOT_SETTINGS}
 
 

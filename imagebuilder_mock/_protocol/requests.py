@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import functools
-import json
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from botocore.model import OperationModel
 
-from .._errors import InvalidRequest, invalid_value
+from .._errors import ImageBuilderError, InvalidRequest, invalid_value
+from .json_text import JsonTextError, load_json
 
 __all__ = ["parse_request"]
+
+
+def _malformed(reason: str) -> ImageBuilderError:
+    # A body that cannot be deserialized is refused before any of the operation's
+    # own checks run. AWS's front end answers its protocol-level
+    # SerializationException, which no operation of the model lists; the mock
+    # answers a modeled code instead (the service picks the one the operation
+    # declares, see ``Service``).
+    return InvalidRequest(reason)
 
 
 class _Layout:
@@ -46,11 +55,11 @@ def parse_request(operation: OperationModel, url: str, body: bytes | str | None)
     params: dict[str, Any] = {}
     if body:
         try:
-            decoded = json.loads(body)
-        except ValueError:
-            raise InvalidRequest("The request body is not valid JSON.") from None
+            decoded = load_json(body)
+        except JsonTextError as error:
+            raise _malformed(f"The request body cannot be read: {error}") from None
         if not isinstance(decoded, dict):
-            raise InvalidRequest("The request body must be a JSON object.")
+            raise _malformed("The request body must be a JSON object.")
         params.update(decoded)
     if layout.label or layout.query:
         parts = urlsplit(url)

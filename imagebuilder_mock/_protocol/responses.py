@@ -21,12 +21,19 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-_dumps = json.JSONEncoder(default=_encode, separators=(",", ":"), ensure_ascii=False).encode
+_text = json.JSONEncoder(default=_encode, separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _dumps(value: Any) -> bytes:
+    # Requests with lone surrogates are refused, but a response must never fail
+    # to encode: a surrogate that still got through becomes the JSON escape
+    # ``\udcff`` (surrogates only ever sit inside JSON strings), not an exception.
+    return _text(value).encode("utf-8", "backslashreplace")
 
 
 def success_response(result: dict[str, Any], request_id: str) -> WireResponse:
     headers = {"Content-Type": "application/json", "x-amzn-RequestId": request_id}
-    return 200, headers, _dumps(result).encode()
+    return 200, headers, _dumps(result)
 
 
 def error_response(error: ImageBuilderError, request_id: str) -> WireResponse:
@@ -35,4 +42,4 @@ def error_response(error: ImageBuilderError, request_id: str) -> WireResponse:
         "x-amzn-RequestId": request_id,
         "x-amzn-ErrorType": error.code,
     }
-    return error_status(error.code), headers, _dumps({"message": error.message}).encode()
+    return error_status(error.code), headers, _dumps({"message": error.message})

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -19,8 +20,9 @@ from typing import Any
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from .._errors import invalid_value
+from .model import service_model
 
-__all__ = ["compile_input", "output_problems"]
+__all__ = ["check_as_member", "compile_input", "output_problems"]
 
 Check = Callable[[Any, str], Any]
 
@@ -66,6 +68,21 @@ def _range_checks(shape: Shape, what: str) -> list[Callable[[Any, str], None]]:
     return checks
 
 
+# A JSON escape such as ``\udcff`` decodes to a lone UTF-16 surrogate: a Python
+# string that no UTF-8 encoder accepts. Stored, it would break every response
+# that later shows it, so it is refused where it arrives, with its path.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_unicode(value: str, path: str) -> None:
+    found = _SURROGATE.search(value)
+    if found is not None:
+        code_point = f"U+{ord(found.group()):04X}"
+        raise _fail(
+            path, f"must be valid Unicode text; it contains the unpaired surrogate {code_point}."
+        )
+
+
 def _compile_string(shape: Shape) -> Check:
     limits = _range_checks(shape, "length")
     enum = shape.metadata.get("enum")
@@ -80,6 +97,8 @@ def _compile_string(shape: Shape) -> Check:
     def check(value: Any, path: str) -> Any:
         if not isinstance(value, str):
             raise _fail(path, f"must be a string, not {_type_name(value)}.")
+        if not value.isascii():
+            _check_unicode(value, path)
         for limit in limits:
             limit(value, path)
         if enum_set is not None and value not in enum_set:
@@ -91,12 +110,39 @@ def _compile_string(shape: Shape) -> Check:
     return check
 
 
-def _compile_number(shape: Shape, kinds: tuple[type, ...], noun: str) -> Check:
+# The wire types behind the model's number shapes: a Java ``int`` and ``long``.
+# A value outside them cannot reach the service, whatever the model's own range.
+_INTEGER_BOUNDS = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+
+
+def _compile_integer(shape: Shape) -> Check:
+    limits = _range_checks(shape, "value")
+    lowest, highest = _INTEGER_BOUNDS[shape.type_name]
+
+    def check(value: Any, path: str) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _fail(path, f"must be an integer, not {_type_name(value)}.")
+        # The model's own range, when it has one, is the rule a caller should read.
+        for limit in limits:
+            limit(value, path)
+        if value < lowest:
+            raise _fail(path, f"must be greater than or equal to {lowest}.")
+        if value > highest:
+            raise _fail(path, f"must be less than or equal to {highest}.")
+        return value
+
+    return check
+
+
+def _compile_float(shape: Shape) -> Check:
     limits = _range_checks(shape, "value")
 
     def check(value: Any, path: str) -> Any:
-        if isinstance(value, bool) or not isinstance(value, kinds):
-            raise _fail(path, f"must be {noun}, not {_type_name(value)}.")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _fail(path, f"must be a number, not {_type_name(value)}.")
+        # A JSON number such as 1e400 parses as infinity.
+        if not math.isfinite(value):
+            raise _fail(path, "must be a finite number.")
         for limit in limits:
             limit(value, path)
         return value
@@ -110,19 +156,39 @@ def _check_boolean(value: Any, path: str) -> Any:
     return value
 
 
+# The instants a timestamp may name: what a Python datetime can hold, in UTC.
+# AWS reads epoch seconds into a wider type; a date beyond year 9999 is a
+# deliberate difference (docs/semantics.md).
+_TIMESTAMP_RANGE = (
+    f"must be a timestamp from {dt.datetime.min.isoformat()}Z "
+    f"to {dt.datetime.max.replace(microsecond=0).isoformat()}Z."
+)
+
+
 def _check_timestamp(value: Any, path: str) -> Any:
     # rest-json sends timestamps in the body as epoch seconds.
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return dt.datetime.fromtimestamp(value, dt.timezone.utc)
-    if isinstance(value, str):
         try:
-            parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return dt.datetime.fromtimestamp(value, dt.timezone.utc)
+        except (OverflowError, ValueError, OSError):
+            # Out of range (1e20, year 10000), infinite or NaN.
+            raise _fail(path, _TIMESTAMP_RANGE) from None
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             raise _fail(path, "must be a timestamp.") from None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
-    raise _fail(path, f"must be a timestamp, not {_type_name(value)}.")
+    else:
+        raise _fail(path, f"must be a timestamp, not {_type_name(value)}.")
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.timezone.utc)
+    try:
+        # An offset can carry a moment past either end once it is read in UTC.
+        return moment.astimezone(dt.timezone.utc)
+    except OverflowError:
+        raise _fail(path, _TIMESTAMP_RANGE) from None
 
 
 def _compile_list(shape: ListShape) -> Check:
@@ -200,9 +266,9 @@ def _compile(shape: Shape) -> Check:
     if kind == "string":
         return _compile_string(shape)
     if kind in ("integer", "long"):
-        return _compile_number(shape, (int,), "an integer")
+        return _compile_integer(shape)
     if kind in ("double", "float"):
-        return _compile_number(shape, (int, float), "a number")
+        return _compile_float(shape)
     if kind == "boolean":
         return _check_boolean
     if kind == "timestamp":
@@ -219,6 +285,14 @@ def compile_input(shape: Shape) -> Check:
     if shape.type_name == "structure" and shape.name in _STRUCTURES:
         return _STRUCTURES[shape.name]
     return _compile(shape)
+
+
+def check_as_member(structure: str, member: str, value: Any, path: str) -> Any:
+    """Check a request value against the model's rules for the member that will
+    show it (``Image.platform``), when the request's own shape is looser."""
+    shape = service_model().shape_for(structure)
+    assert isinstance(shape, StructureShape)
+    return compile_input(shape.members[member])(value, path)
 
 
 # -- output checking -------------------------------------------------------------------
