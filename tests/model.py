@@ -68,6 +68,19 @@ def requires_member(shape_or_operation: str, member: str) -> pytest.MarkDecorato
     )
 
 
+def documents_reserved_resource_tags() -> bool:
+    """Whether the model's documentation of ``resourceTags`` reserves tag keys (1.44 on)."""
+    member = _structure("CreateInfrastructureConfiguration").members["resourceTags"]
+    return "reserved keys:" in (member.documentation or "")
+
+
+# The mock reserves what the installed model documents; older models document nothing.
+requires_reserved_resource_tags = pytest.mark.skipif(
+    not documents_reserved_resource_tags(),
+    reason=f"botocore {BOTOCORE_VERSION}'s model reserves no resourceTags keys",
+)
+
+
 def known_members(shape_or_operation: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """The entries of ``values`` that are members of the shape in the installed model.
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from model import requires_reserved_resource_tags
 
 from imagebuilder_mock._protocol.model import service_model
 
@@ -143,10 +144,12 @@ def _reserved_from_documentation() -> list[str]:
     return [part.split("</code>")[0] for part in reserved.split("<code>")[1:]]
 
 
+@requires_reserved_resource_tags
 def test_the_documentation_reserves_the_service_tags() -> None:
     assert _reserved_from_documentation() == ["CreatedBy", "Ec2ImageBuilderArn", "Name", "Tags"]
 
 
+@requires_reserved_resource_tags
 @pytest.mark.parametrize("key", ["CreatedBy", "Ec2ImageBuilderArn", "Name", "Tags", "aws:x"])
 def test_reserved_resource_tag_keys_are_refused_on_create(
     imagebuilder_client: Any, key: str
@@ -176,6 +179,7 @@ def test_reserved_resource_tag_keys_are_refused_on_create(
     )
 
 
+@requires_reserved_resource_tags
 def test_reserved_resource_tag_keys_are_refused_on_update(imagebuilder_client: Any) -> None:
     arn = imagebuilder_client.create_infrastructure_configuration(
         name="instances", instanceProfileName="p", resourceTags={"team": "a"}
