@@ -17,6 +17,8 @@ import boto3
 from imagebuilder_mock import mock_imagebuilder
 
 REGION = "us-east-1"
+# A bound on the polling loop, so that a build that never finishes stops the run.
+MAX_POLLS = 100
 
 NGINX = """\
 name: InstallNginx
@@ -94,13 +96,15 @@ def main() -> None:
 
         # The polling loop of a real deployment; the mock moves the image one
         # status per look, so it finishes at once (the sleep is kept short here).
-        while True:
+        for _ in range(MAX_POLLS):
             image = client.get_image(imageBuildVersionArn=image_arn)["image"]
             status = image["state"]["status"]
             print("  status:       ", status)
             if status in ("AVAILABLE", "FAILED", "CANCELLED"):
                 break
             time.sleep(0.01)
+        else:
+            raise SystemExit(f"{image_arn} is still {status} after {MAX_POLLS} polls")
 
         for ami in image["outputResources"]["amis"]:
             print(f"AMI in {ami['region']:<10} {ami['image']}  {ami['name']}")

@@ -13,6 +13,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from builders import build, component, image_recipe, infrastructure, status
+from errors import error_of
 
 A = "123456789012"
 B = "222222222222"
@@ -26,11 +27,6 @@ def client(account: str | None = None, region: str = REGION) -> Any:
     return boto3.client(
         "imagebuilder", region_name=region, aws_access_key_id=account, aws_secret_access_key="x"
     )
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = excinfo.value.response["Error"]
-    return err["Code"], err["Message"]
 
 
 def not_found(arn: str) -> tuple[str, str]:

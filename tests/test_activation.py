@@ -12,6 +12,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
+from errors import error_of
 
 from imagebuilder_mock import DEFAULT_ACCOUNT_ID, ImageBuilderMock, mock_imagebuilder
 from imagebuilder_mock._errors import ResourceInUse
@@ -32,11 +33,6 @@ def _count(client: Any) -> int:
     return len(
         client.list_infrastructure_configurations()["infrastructureConfigurationSummaryList"]
     )
-
-
-def _error(caught: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = caught.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 # -- front doors ---------------------------------------------------------------------------
@@ -241,7 +237,7 @@ def test_fail_next_answers_a_modeled_error_count_times(
     for _ in range(2):
         with pytest.raises(ClientError) as caught:
             client.list_infrastructure_configurations()
-        assert _error(caught) == (
+        assert error_of(caught) == (
             "ServiceUnavailableException",
             "Injected ServiceUnavailableException for ListInfrastructureConfigurations.",
         )
@@ -254,7 +250,7 @@ def test_fail_next_with_an_error_class_and_message(imagebuilder_mock: ImageBuild
     imagebuilder_mock.fail_next("*", ResourceInUse, "busy")
     with pytest.raises(ClientError) as caught:
         _create(client)
-    assert _error(caught) == ("ResourceInUseException", "busy")
+    assert error_of(caught) == ("ResourceInUseException", "busy")
     # The failed call did not create anything, and the fault is used up.
     assert _count(client) == 0
 
@@ -265,7 +261,7 @@ def test_fail_next_by_code_name(imagebuilder_mock: ImageBuilderMock) -> None:
     )
     with pytest.raises(ClientError) as caught:
         _client().list_infrastructure_configurations()
-    assert _error(caught)[0] == "CallRateLimitExceededException"
+    assert error_of(caught)[0] == "CallRateLimitExceededException"
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 429
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from errors import error_of
 
 from imagebuilder_mock import mock_imagebuilder
 
@@ -55,11 +56,6 @@ def make(client: Any, name: str = "web", version: str = "1.0.0", **extra: Any) -
             "componentBuildVersionArn"
         ]
     )
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = excinfo.value.response["Error"]
-    return err["Code"], err["Message"]
 
 
 def get(client: Any, arn: str) -> dict[str, Any]:

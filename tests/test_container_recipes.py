@@ -7,6 +7,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from errors import error_of
 from model import requires_member
 
 ACCOUNT = "123456789012"
@@ -46,11 +47,6 @@ def make_component(client: Any, name: str = "hello", platform: str = "Linux") ->
             "componentBuildVersionArn"
         ]
     )
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = excinfo.value.response["Error"]
-    return err["Code"], err["Message"]
 
 
 def _listed(client: Any, **params: Any) -> list[str]:

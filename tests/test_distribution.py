@@ -16,6 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.model import ListShape, MapShape, Shape, StringShape, StructureShape
 from builders import build, image_recipe, infrastructure
+from errors import error_of
 from model import filter_values_allow_wildcards, if_wildcards_allowed, outcome, requires_member
 from moto import mock_aws
 from moto.ec2.models import ec2_backends
@@ -33,11 +34,6 @@ LT_ID = "lt-0123456789abcdef0"
 ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 MODEL = botocore.session.get_session().get_service_model("imagebuilder")
-
-
-def _error(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def _create(client: Any, name: str = "web", **kwargs: Any) -> str:
@@ -219,7 +215,7 @@ def test_create_duplicate_name_is_refused(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         _create(imagebuilder_client, name="web_dist")
 
-    assert _error(excinfo) == (
+    assert error_of(excinfo) == (
         "ResourceAlreadyExistsException",
         f"The following resource 'DistributionConfiguration' already exists: '{arn}'.",
     )
@@ -231,7 +227,7 @@ def test_create_dry_run_checks_without_creating(imagebuilder_client: Any) -> Non
     with pytest.raises(ClientError) as excinfo:
         _create(imagebuilder_client, dryRun=True)
 
-    assert _error(excinfo)[0] == "DryRunOperationException"
+    assert error_of(excinfo)[0] == "DryRunOperationException"
     assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 412
     listed = imagebuilder_client.list_distribution_configurations()
     assert listed["distributionConfigurationSummaryList"] == []
@@ -242,7 +238,7 @@ def test_create_dry_run_still_reports_invalid_requests(imagebuilder_client: Any)
     with pytest.raises(ClientError) as excinfo:
         _create(imagebuilder_client, dryRun=True, distributions=[{"region": REGION}] * 2)
 
-    assert _error(excinfo)[0] == "InvalidParameterCombinationException"
+    assert error_of(excinfo)[0] == "InvalidParameterCombinationException"
 
 
 def test_create_with_same_client_token_is_idempotent(imagebuilder_client: Any) -> None:
@@ -265,7 +261,7 @@ def test_same_client_token_with_other_parameters_is_refused(imagebuilder_client:
     with pytest.raises(ClientError) as excinfo:
         _create(imagebuilder_client, name="other", clientToken="same")
 
-    code, message = _error(excinfo)
+    code, message = error_of(excinfo)
     assert code == "IdempotentParameterMismatchException"
     assert "'same'" in message
 
@@ -276,7 +272,7 @@ def test_get_unknown_arn_names_it(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         _get(imagebuilder_client, arn)
 
-    assert _error(excinfo) == (
+    assert error_of(excinfo) == (
         "ResourceNotFoundException",
         f"The resource ARN '{arn}' does not exist.",
     )
@@ -289,7 +285,7 @@ def test_get_with_another_kind_of_arn_is_invalid(imagebuilder_client: Any) -> No
     with pytest.raises(ClientError) as excinfo:
         _get(imagebuilder_client, arn)
 
-    code, message = _error(excinfo)
+    code, message = error_of(excinfo)
     assert code == "InvalidParameterValueException"
     assert message.startswith(
         "The value supplied for parameter 'distributionConfigurationArn' is not valid."
@@ -438,7 +434,7 @@ def test_create_enforces_documented_rules(imagebuilder_client: Any, rule: Rule) 
     with pytest.raises(ClientError) as excinfo:
         _create(imagebuilder_client, distributions=rule.distributions)
 
-    assert _error(excinfo) == rule.expected
+    assert error_of(excinfo) == rule.expected
     listed = imagebuilder_client.list_distribution_configurations()
     assert listed["distributionConfigurationSummaryList"] == []
 
@@ -452,7 +448,7 @@ def test_update_enforces_documented_rules(imagebuilder_client: Any, rule: Rule) 
             distributionConfigurationArn=arn, distributions=rule.distributions
         )
 
-    assert _error(excinfo) == rule.expected
+    assert error_of(excinfo) == rule.expected
     assert _get(imagebuilder_client, arn)["distributions"] == [{"region": REGION}]
 
 
@@ -534,7 +530,7 @@ def test_update_unknown_arn_names_it(imagebuilder_client: Any) -> None:
             distributionConfigurationArn=arn, distributions=[{"region": REGION}]
         )
 
-    assert _error(excinfo) == (
+    assert error_of(excinfo) == (
         "ResourceNotFoundException",
         f"The resource ARN '{arn}' does not exist.",
     )
@@ -553,7 +549,7 @@ def test_delete_removes_the_configuration(imagebuilder_client: Any) -> None:
     assert response["distributionConfigurationArn"] == arn
     with pytest.raises(ClientError) as excinfo:
         _get(imagebuilder_client, arn)
-    assert _error(excinfo)[0] == "ResourceNotFoundException"
+    assert error_of(excinfo)[0] == "ResourceNotFoundException"
 
 
 def test_delete_unknown_arn_names_it(imagebuilder_client: Any) -> None:
@@ -562,7 +558,7 @@ def test_delete_unknown_arn_names_it(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         imagebuilder_client.delete_distribution_configuration(distributionConfigurationArn=arn)
 
-    assert _error(excinfo) == (
+    assert error_of(excinfo) == (
         "ResourceNotFoundException",
         f"The resource ARN '{arn}' does not exist.",
     )
@@ -595,7 +591,7 @@ def test_delete_while_referenced_is_refused(
     with pytest.raises(ClientError) as excinfo:
         imagebuilder_client.delete_distribution_configuration(distributionConfigurationArn=arn)
 
-    assert _error(excinfo) == (
+    assert error_of(excinfo) == (
         "ResourceDependencyException",
         f"Resource dependency error: The resource ARN '{arn}' has other resources depended on it.",
     )
@@ -693,7 +689,7 @@ def test_list_refuses_unknown_filter(imagebuilder_client: Any) -> None:
             filters=[{"name": "region", "values": [REGION]}]
         )
 
-    assert _error(excinfo) == _value(
+    assert error_of(excinfo) == _value(
         "filters[0].name", "Unknown filter name 'region'. Valid filter names: name."
     )
 
@@ -702,7 +698,7 @@ def test_list_refuses_foreign_token(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         imagebuilder_client.list_distribution_configurations(nextToken="not-a-token")
 
-    code, message = _error(excinfo)
+    code, message = error_of(excinfo)
     assert code == "InvalidPaginationTokenException"
     assert "'not-a-token'" in message
 
@@ -729,7 +725,7 @@ def _botocore_regions(partition: str) -> set[str]:
 def test_a_region_botocore_does_not_list_is_refused(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         _create(imagebuilder_client, distributions=[{"region": REGION}, {"region": "us-east-7"}])
-    assert _error(excinfo) == (
+    assert error_of(excinfo) == (
         "InvalidParameterValueException",
         "The value supplied for parameter 'distributions[1].region' is not valid. "
         "'us-east-7' is not a Region of the 'aws' partition.",
@@ -748,15 +744,15 @@ def test_update_to_an_unknown_region_leaves_the_configuration(imagebuilder_clien
         imagebuilder_client.update_distribution_configuration(
             distributionConfigurationArn=arn, distributions=[{"region": "eu-mars-1"}]
         )
-    assert _error(excinfo)[0] == "InvalidParameterValueException"
-    assert "'eu-mars-1' is not a Region of the 'aws' partition." in _error(excinfo)[1]
+    assert error_of(excinfo)[0] == "InvalidParameterValueException"
+    assert "'eu-mars-1' is not a Region of the 'aws' partition." in error_of(excinfo)[1]
     assert _get(imagebuilder_client, arn)["distributions"] == [{"region": REGION}]
 
 
 def test_a_region_of_another_partition_is_refused(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         _create(imagebuilder_client, distributions=[{"region": "cn-north-1"}])
-    assert _error(excinfo)[1].endswith("'cn-north-1' is not a Region of the 'aws' partition.")
+    assert error_of(excinfo)[1].endswith("'cn-north-1' is not a Region of the 'aws' partition.")
 
 
 def test_every_region_botocore_lists_is_accepted(imagebuilder_client: Any) -> None:

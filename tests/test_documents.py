@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 import yaml
 from botocore.exceptions import ClientError
+from errors import error_of
 
 from imagebuilder_mock._domain import bounded_yaml, documents
 
@@ -32,8 +33,7 @@ def create(client: Any, data: str, platform: str = "Linux", name: str = "doc-tes
 def rejected(client: Any, data: str, platform: str = "Linux") -> tuple[str, str]:
     with pytest.raises(ClientError) as excinfo:
         create(client, data, platform)
-    err = excinfo.value.response["Error"]
-    return err["Code"], err["Message"]
+    return error_of(excinfo)
 
 
 def component(client: Any, arn: str) -> dict[str, Any]:
@@ -371,8 +371,7 @@ def create_workflow(client: Any, data: str) -> str:
 def workflow_rejected(client: Any, data: str) -> tuple[str, str]:
     with pytest.raises(ClientError) as excinfo:
         create_workflow(client, data)
-    err = excinfo.value.response["Error"]
-    return err["Code"], err["Message"]
+    return error_of(excinfo)
 
 
 def test_workflow_parameters_are_derived(imagebuilder_client: Any) -> None:

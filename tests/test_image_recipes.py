@@ -7,6 +7,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from errors import error_of
 from model import known_members, requires_member
 
 ACCOUNT = "123456789012"
@@ -50,11 +51,6 @@ def make_recipe(client: Any, name: str = "recipe", version: str = "1.0.0", **ext
     return str(
         client.create_image_recipe(name=name, semanticVersion=version, **extra)["imageRecipeArn"]
     )
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = excinfo.value.response["Error"]
-    return err["Code"], err["Message"]
 
 
 def other_client() -> Any:

@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 from builders import aws_image, build, distribution, image_recipe, infrastructure
+from errors import raised_error
 from model import image_version
 
 from imagebuilder_mock import ImageBuilderMock
@@ -15,12 +15,6 @@ from imagebuilder_mock import ImageBuilderMock
 pytestmark = pytest.mark.imagebuilder(progression="immediate")
 
 REGION = "us-east-1"
-
-
-def error_of(call: Any, **kwargs: Any) -> dict[str, str]:
-    with pytest.raises(ClientError) as info:
-        call(**kwargs)
-    return info.value.response["Error"]  # type: ignore[no-any-return]
 
 
 def test_build_is_named_after_its_recipe(imagebuilder_client: Any) -> None:
@@ -147,7 +141,7 @@ def test_container_build_outputs_two_uris(imagebuilder_client: Any) -> None:
 def test_create_image_errors(imagebuilder_client: Any) -> None:
     recipe = image_recipe(imagebuilder_client)
     infra = infrastructure(imagebuilder_client)
-    error = error_of(
+    error = raised_error(
         imagebuilder_client.create_image,
         imageRecipeArn=recipe,
         containerRecipeArn=recipe.replace("image-recipe", "container-recipe"),
@@ -157,10 +151,10 @@ def test_create_image_errors(imagebuilder_client: Any) -> None:
         "Code": "InvalidRequestException",
         "Message": "You must specify exactly one of imageRecipeArn or containerRecipeArn.",
     }
-    error = error_of(imagebuilder_client.create_image, infrastructureConfigurationArn=infra)
+    error = raised_error(imagebuilder_client.create_image, infrastructureConfigurationArn=infra)
     assert error["Code"] == "InvalidRequestException"
     missing_recipe = recipe.replace("/web/", "/nothing/")
-    error = error_of(
+    error = raised_error(
         imagebuilder_client.create_image,
         imageRecipeArn=missing_recipe,
         infrastructureConfigurationArn=infra,
@@ -168,7 +162,7 @@ def test_create_image_errors(imagebuilder_client: Any) -> None:
     assert error["Code"] == "InvalidParameterValueException"
     assert f"The recipe '{missing_recipe}' does not exist." in error["Message"]
     missing_infra = infra + "-gone"
-    error = error_of(
+    error = raised_error(
         imagebuilder_client.create_image,
         imageRecipeArn=recipe,
         infrastructureConfigurationArn=missing_infra,
@@ -199,7 +193,7 @@ def test_get_image_by_version_and_wildcard(imagebuilder_client: Any) -> None:
         assert got["arn"] == latest
     older = imagebuilder_client.get_image(imageBuildVersionArn=f"{base}/1.0.x")["image"]
     assert older["version"] == image_version("1.0.0", 1)
-    error = error_of(imagebuilder_client.get_image, imageBuildVersionArn=f"{base}/2.x.x")
+    error = raised_error(imagebuilder_client.get_image, imageBuildVersionArn=f"{base}/2.x.x")
     assert error == {
         "Code": "ResourceNotFoundException",
         "Message": f"The resource ARN '{base}/2.x.x' does not exist.",
@@ -248,7 +242,7 @@ def test_list_images_and_build_versions(imagebuilder_client: Any) -> None:
 
 
 def test_list_images_by_name_with_version_filter_is_rejected(imagebuilder_client: Any) -> None:
-    error = error_of(
+    error = raised_error(
         imagebuilder_client.list_images,
         byName=True,
         filters=[{"name": "version", "values": ["1.0.0"]}],
@@ -271,7 +265,9 @@ def test_image_packages(imagebuilder_mock: ImageBuilderMock, imagebuilder_client
     imagebuilder_mock.advance(arn, to="AVAILABLE")
     packages = imagebuilder_client.list_image_packages(imageBuildVersionArn=arn)["imagePackageList"]
     assert {"packageName", "packageVersion"} <= set(packages[0])
-    error = error_of(imagebuilder_client.list_image_packages, imageBuildVersionArn=arn[:-1] + "7")
+    error = raised_error(
+        imagebuilder_client.list_image_packages, imageBuildVersionArn=arn[:-1] + "7"
+    )
     assert error["Code"] == "ResourceNotFoundException"
 
 
@@ -312,7 +308,7 @@ def test_distribute_image(imagebuilder_client: Any) -> None:
     image = imagebuilder_client.get_image(imageBuildVersionArn=arn)["image"]
     assert image["state"]["status"] == "AVAILABLE"
     assert [a["region"] for a in image["outputResources"]["amis"]] == ["eu-central-1"]
-    error = error_of(
+    error = raised_error(
         imagebuilder_client.distribute_image,
         sourceImage="ami-0123456789abcdef0",
         distributionConfigurationArn=dist + "-gone",
@@ -344,7 +340,7 @@ def test_cancel_of_a_finished_image_is_an_invalid_request(imagebuilder_client: A
     arn = build(
         imagebuilder_client, image_recipe(imagebuilder_client), infrastructure(imagebuilder_client)
     )
-    error = error_of(imagebuilder_client.cancel_image_creation, imageBuildVersionArn=arn)
+    error = raised_error(imagebuilder_client.cancel_image_creation, imageBuildVersionArn=arn)
     assert error["Code"] == "InvalidRequestException"
     assert error["Message"] == (
         f"The image '{arn}' is in a terminal state (AVAILABLE) and cannot be cancelled."
@@ -362,7 +358,7 @@ def test_retry_is_for_ami_images_only(
     assert imagebuilder_client.get_image(imageBuildVersionArn=arn)["image"]["state"]["status"] == (
         "FAILED"
     )
-    error = error_of(imagebuilder_client.retry_image, imageBuildVersionArn=arn)
+    error = raised_error(imagebuilder_client.retry_image, imageBuildVersionArn=arn)
     assert error["Code"] == "InvalidRequestException"
     assert error["Message"] == (
         f"The image '{arn}' is a DOCKER container image; only AMI images can be retried."

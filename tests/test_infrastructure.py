@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from errors import error_of
 from model import requires_member
 from test_shapes import FULL_CONFIGURATION
 
@@ -30,11 +31,6 @@ def _get(client: Any, arn: str) -> dict[str, Any]:
         infrastructureConfigurationArn=arn
     )["infrastructureConfiguration"]
     return config
-
-
-def _error(caught: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = caught.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def test_create_answers_arn_request_id_and_client_token(imagebuilder_client: Any) -> None:
@@ -131,7 +127,7 @@ def test_delete_removes_the_configuration(imagebuilder_client: Any) -> None:
     assert listed["infrastructureConfigurationSummaryList"] == []
     with pytest.raises(ClientError) as caught:
         _get(imagebuilder_client, arn)
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "ResourceNotFoundException",
         f"The resource ARN '{arn}' does not exist.",
     )
@@ -152,7 +148,7 @@ def test_unknown_arn_is_named_in_the_error(imagebuilder_client: Any, action: str
     }
     with pytest.raises(ClientError) as caught:
         calls[action]()
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "ResourceNotFoundException",
         f"The resource ARN '{arn}' does not exist.",
     )
@@ -163,7 +159,7 @@ def test_malformed_arn_is_an_invalid_value(imagebuilder_client: Any) -> None:
         _get(
             imagebuilder_client, "arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/x/1.0.0"
         )
-    code, message = _error(caught)
+    code, message = error_of(caught)
     assert code == "InvalidParameterValueException"
     assert message.startswith(
         "The value supplied for parameter 'infrastructureConfigurationArn' is not valid. "
@@ -176,7 +172,7 @@ def test_duplicate_names_are_refused(imagebuilder_client: Any, second_name: str)
     arn = _create(imagebuilder_client, "builders")
     with pytest.raises(ClientError) as caught:
         _create(imagebuilder_client, second_name)
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "ResourceAlreadyExistsException",
         f"The following resource 'InfrastructureConfiguration' already exists: '{arn}'.",
     )
@@ -186,7 +182,7 @@ def test_host_and_host_resource_group_together_are_refused(imagebuilder_client: 
     placement = {"tenancy": "host", "hostId": "h-1", "hostResourceGroupArn": "arn:group"}
     with pytest.raises(ClientError) as caught:
         _create(imagebuilder_client, placement=placement)
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidParameterCombinationException",
         "The value supplied for parameter 'placement' is not valid. Specify either hostId or "
         "hostResourceGroupArn, not both.",
@@ -204,7 +200,7 @@ def test_host_placement_needs_host_tenancy(imagebuilder_client: Any, tenancy: st
     placement = {"hostId": "h-1", **({"tenancy": tenancy} if tenancy else {})}
     with pytest.raises(ClientError) as caught:
         _create(imagebuilder_client, placement=placement)
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidParameterCombinationException",
         "The value supplied for parameter 'placement' is not valid. hostId and "
         "hostResourceGroupArn apply only when tenancy is 'host'.",
@@ -219,7 +215,7 @@ def test_update_applies_the_placement_rules(imagebuilder_client: Any) -> None:
             instanceProfileName="p",
             placement={"tenancy": "host", "hostId": "h", "hostResourceGroupArn": "g"},
         )
-    assert _error(caught)[0] == "InvalidParameterCombinationException"
+    assert error_of(caught)[0] == "InvalidParameterCombinationException"
     assert "placement" not in _get(imagebuilder_client, arn)
 
 
@@ -227,7 +223,7 @@ def test_update_applies_the_placement_rules(imagebuilder_client: Any) -> None:
 def test_dry_run_creates_nothing(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as caught:
         _create(imagebuilder_client, dryRun=True)
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "DryRunOperationException",
         "Request would have succeeded, but the DryRun flag is set.",
     )
@@ -238,7 +234,7 @@ def test_dry_run_creates_nothing(imagebuilder_client: Any) -> None:
     _create(imagebuilder_client)
     with pytest.raises(ClientError) as caught:
         _create(imagebuilder_client, dryRun=True)
-    assert _error(caught)[0] == "ResourceAlreadyExistsException"
+    assert error_of(caught)[0] == "ResourceAlreadyExistsException"
 
 
 def test_configurations_are_per_account_and_region(imagebuilder_mock: ImageBuilderMock) -> None:

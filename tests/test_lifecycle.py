@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from errors import error_of
 from model import if_wildcards_allowed, outcome, requires_member
 
 from imagebuilder_mock import ImageBuilderMock
@@ -25,11 +26,6 @@ DOCKERFILE = (
     "{{{ imagebuilder:environments }}}\n"
     "{{{ imagebuilder:components }}}"
 )
-
-
-def _error(caught: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = caught.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def _rule(action: str, filter_type: str = "AGE", value: int = 1, **extra: Any) -> dict[str, Any]:
@@ -182,7 +178,7 @@ def test_duplicate_policy_name(imagebuilder_client: Any) -> None:
     arn = _policy(imagebuilder_client, name="Clean_Up")
     with pytest.raises(ClientError) as caught:
         _policy(imagebuilder_client, name="clean up")
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "ResourceAlreadyExistsException",
         f"The following resource 'LifecyclePolicy' already exists: '{arn}'.",
     )
@@ -192,7 +188,7 @@ def test_duplicate_policy_name(imagebuilder_client: Any) -> None:
 def test_dry_run_creates_nothing(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as caught:
         _policy(imagebuilder_client, dryRun=True)
-    assert _error(caught)[0] == "DryRunOperationException"
+    assert error_of(caught)[0] == "DryRunOperationException"
     assert imagebuilder_client.list_lifecycle_policies()["lifecyclePolicySummaryList"] == []
 
 
@@ -307,8 +303,8 @@ def test_invalid_policies(
         kwargs["selection"] = selection
     with pytest.raises(ClientError) as caught:
         _policy(imagebuilder_client, *rules, resourceType=resource_type, **kwargs)
-    assert _error(caught)[0] == code
-    assert message in _error(caught)[1]
+    assert error_of(caught)[0] == code
+    assert message in error_of(caught)[1]
 
 
 def test_update_replaces_the_policy(
@@ -347,7 +343,7 @@ def test_update_errors(imagebuilder_client: Any) -> None:
         imagebuilder_client.update_lifecycle_policy(
             lifecyclePolicyArn=arn, resourceType="CONTAINER_IMAGE", **update
         )
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidParameterValueException",
         "The value supplied for parameter 'resourceType' is not valid. The resource type of "
         "a lifecycle policy cannot change; this policy is AMI_IMAGE.",
@@ -358,13 +354,13 @@ def test_update_errors(imagebuilder_client: Any) -> None:
             resourceType="AMI_IMAGE",
             **{**update, "policyDetails": [_rule("DEPRECATE", "COUNT", 2)]},
         )
-    assert _error(caught)[0] == "InvalidParameterCombinationException"
+    assert error_of(caught)[0] == "InvalidParameterCombinationException"
     missing = POLICY_PREFIX + "missing"
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.update_lifecycle_policy(
             lifecyclePolicyArn=missing, resourceType="AMI_IMAGE", **update
         )
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "ResourceNotFoundException",
         f"The resource ARN '{missing}' does not exist.",
     )
@@ -380,7 +376,7 @@ def test_delete_policy(imagebuilder_client: Any) -> None:
     ):
         with pytest.raises(ClientError) as caught:
             call(lifecyclePolicyArn=arn)
-        assert _error(caught) == (
+        assert error_of(caught) == (
             "ResourceNotFoundException",
             f"The resource ARN '{arn}' does not exist.",
         )
@@ -431,7 +427,7 @@ def test_list_policies_with_filters_and_pages(imagebuilder_client: Any) -> None:
     assert "nextToken" not in rest
     with pytest.raises(ClientError) as caught:
         client.list_lifecycle_policies(filters=[{"name": "owner", "values": ["Self"]}])
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidParameterValueException",
         "The value supplied for parameter 'filters[0].name' is not valid. Unknown filter name "
         "'owner'. Valid filter names: name, resourceType, status.",
@@ -731,14 +727,14 @@ def test_execution_errors(lab: Lab) -> None:
     ):
         with pytest.raises(ClientError) as caught:
             call(lifecycleExecutionId=missing)
-        assert _error(caught) == (
+        assert error_of(caught) == (
             "ResourceNotFoundException",
             f"The lifecycle execution '{missing}' does not exist.",
         )
     recipe = _recipe(lab.client)
     with pytest.raises(ClientError) as caught:
         lab.client.list_lifecycle_executions(resourceArn=recipe)
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidParameterValueException",
         "The value supplied for parameter 'resourceArn' is not valid. Specify a lifecycle "
         "policy ARN or an image build version ARN.",
@@ -746,7 +742,7 @@ def test_execution_errors(lab: Lab) -> None:
     unknown = POLICY_PREFIX + "missing"
     with pytest.raises(ClientError) as caught:
         lab.client.list_lifecycle_executions(resourceArn=unknown)
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "ResourceNotFoundException",
         f"The resource ARN '{unknown}' does not exist.",
     )
@@ -769,7 +765,7 @@ def test_cancel_a_finished_execution(lab: Lab) -> None:
     (execution_id,) = lab.run()
     with pytest.raises(ClientError) as caught:
         lab.client.cancel_lifecycle_execution(lifecycleExecutionId=execution_id)
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidRequestException",
         f"The lifecycle execution '{execution_id}' is SUCCESS and cannot be cancelled.",
     )
@@ -853,7 +849,7 @@ def test_scheduled_deprecation_waits_for_the_clock(lab: Lab) -> None:
         lab.client.start_resource_state_update(
             resourceArn=image, state={"status": "DEPRECATED"}, updateAt=when
         )
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "ResourceInUseException",
         f"The image '{image}' already has a lifecycle execution in progress: '{execution_id}'.",
     )
@@ -882,7 +878,7 @@ def test_cancel_a_scheduled_update(lab: Lab) -> None:
     with pytest.raises(ClientError) as caught:
         lab.client.cancel_lifecycle_execution(lifecycleExecutionId=execution_id)
     # The cancellation completed once it had been seen.
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidRequestException",
         f"The lifecycle execution '{execution_id}' is CANCELLED and cannot be cancelled.",
     )
@@ -906,7 +902,7 @@ def test_cancel_while_cancelling(lab: Lab) -> None:
     lab.client.cancel_lifecycle_execution(lifecycleExecutionId=execution_id)
     with pytest.raises(ClientError) as caught:
         lab.client.cancel_lifecycle_execution(lifecycleExecutionId=execution_id)
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "ResourceInUseException",
         f"The lifecycle execution '{execution_id}' is already being cancelled.",
     )
@@ -972,8 +968,8 @@ def test_state_update_errors(
     (image,) = lab.build()
     with pytest.raises(ClientError) as caught:
         lab.client.start_resource_state_update(resourceArn=image, state={"status": status}, **extra)
-    assert _error(caught)[0] == code
-    assert message in _error(caught)[1]
+    assert error_of(caught)[0] == code
+    assert message in error_of(caught)[1]
 
 
 def test_state_update_of_images_that_cannot_move(lab: Lab) -> None:
@@ -981,7 +977,7 @@ def test_state_update_of_images_that_cannot_move(lab: Lab) -> None:
     (failed,) = lab.build()
     with pytest.raises(ClientError) as caught:
         lab.client.start_resource_state_update(resourceArn=failed, state={"status": "DEPRECATED"})
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidRequestException",
         f"The image '{failed}' cannot move from FAILED to DEPRECATED.",
     )
@@ -989,7 +985,7 @@ def test_state_update_of_images_that_cannot_move(lab: Lab) -> None:
     (building,) = lab.build()
     with pytest.raises(ClientError) as caught:
         lab.client.start_resource_state_update(resourceArn=building, state={"status": "DEPRECATED"})
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "ResourceInUseException",
         f"The image '{building}' has a build in progress (PENDING); its state cannot be "
         "updated until the build finishes.",
@@ -997,13 +993,13 @@ def test_state_update_of_images_that_cannot_move(lab: Lab) -> None:
     missing = f"{building[:-2]}/99"
     with pytest.raises(ClientError) as caught:
         lab.client.start_resource_state_update(resourceArn=missing, state={"status": "DEPRECATED"})
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "ResourceNotFoundException",
         f"The resource ARN '{missing}' does not exist.",
     )
     with pytest.raises(ClientError) as caught:
         lab.client.start_resource_state_update(resourceArn=failed, state={})
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidParameterValueException",
         "The value supplied for parameter 'state.status' is not valid. state.status is required.",
     )

@@ -8,16 +8,12 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from errors import error_of
 
 from imagebuilder_mock import ImageBuilderMock
 
 MARKETPLACE = "arn:aws:imagebuilder:us-east-1:aws-marketplace:component/"
 CIS = MARKETPLACE + "cis-hardening-amazon-linux-2023/1.2.0/1"
-
-
-def _error(caught: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = caught.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def test_marketplace_components_are_listed(imagebuilder_client: Any) -> None:
@@ -74,7 +70,7 @@ def test_component_artifact_needs_a_location(imagebuilder_client: Any) -> None:
         imagebuilder_client.get_marketplace_resource(
             resourceType="COMPONENT_ARTIFACT", resourceArn=CIS
         )
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidParameterValueException",
         "The value supplied for parameter 'resourceLocation' is not valid. "
         "'resourceLocation' is required for COMPONENT_ARTIFACT.",
@@ -91,7 +87,7 @@ def test_component_artifact_needs_a_location(imagebuilder_client: Any) -> None:
 def test_other_publishers_are_refused(imagebuilder_client: Any, arn: str) -> None:
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.get_marketplace_resource(resourceType="COMPONENT_DATA", resourceArn=arn)
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidRequestException",
         f"The resource '{arn}' is not an AWS Marketplace resource.",
     )
@@ -101,7 +97,7 @@ def test_only_components_can_be_retrieved(imagebuilder_client: Any) -> None:
     arn = "arn:aws:imagebuilder:us-east-1:aws-marketplace:image-recipe/partner/1.0.0"
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.get_marketplace_resource(resourceType="COMPONENT_DATA", resourceArn=arn)
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidRequestException",
         f"The resource '{arn}' is not an AWS Marketplace component; only components can be "
         "retrieved.",
@@ -112,7 +108,7 @@ def test_unknown_marketplace_component(imagebuilder_client: Any) -> None:
     arn = MARKETPLACE + "ghost/1.0.0/1"
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.get_marketplace_resource(resourceType="COMPONENT_DATA", resourceArn=arn)
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "ResourceNotFoundException",
         f"The resource ARN '{arn}' does not exist.",
     )
@@ -123,6 +119,6 @@ def test_bad_resource_type_is_refused(imagebuilder_client: Any) -> None:
         imagebuilder_client.get_marketplace_resource(
             resourceType="COMPONENT_SOURCE", resourceArn=CIS
         )
-    code, message = _error(caught)
+    code, message = error_of(caught)
     assert code == "InvalidParameterValueException"
     assert "'resourceType'" in message

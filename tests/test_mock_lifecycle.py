@@ -16,6 +16,7 @@ import botocore.waiter
 import pytest
 from botocore.exceptions import ClientError, WaiterError
 from builders import build, image_recipe, infrastructure, status
+from errors import error_of
 
 from imagebuilder_mock import DEFAULT_ACCOUNT_ID, ImageBuilderMock, mock_imagebuilder
 from imagebuilder_mock._interception import _Active
@@ -37,11 +38,6 @@ def _infra(client: Any, name: str) -> str:
 def _infra_names(client: Any) -> list[str]:
     listed = client.list_infrastructure_configurations()["infrastructureConfigurationSummaryList"]
     return sorted(item["name"] for item in listed)
-
-
-def _error(caught: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = caught.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 # -- 13: controller calls need an active mock ------------------------------------------------
@@ -92,7 +88,7 @@ def test_the_controller_of_another_active_scope_may_be_used(
     mock_imagebuilder.fail_next("ListInfrastructureConfigurations")
     with pytest.raises(ClientError) as caught:
         _client().list_infrastructure_configurations()
-    assert _error(caught)[0] == "ServiceUnavailableException"
+    assert error_of(caught)[0] == "ServiceUnavailableException"
 
 
 # -- 14: faults that could never fire are refused at the call ----------------------------------
@@ -153,7 +149,7 @@ def test_a_wildcard_fault_waits_for_an_operation_that_declares_its_error(
     client.delete_infrastructure_configuration(infrastructureConfigurationArn=arn)
     with pytest.raises(ClientError) as caught:
         _infra(client, "second")
-    assert _error(caught) == ("ResourceInUseException", "busy")
+    assert error_of(caught) == ("ResourceInUseException", "busy")
     assert _infra_names(client) == []
 
 
@@ -627,7 +623,7 @@ def test_reads_naming_unknown_accounts_and_regions_create_nothing(
         arn = f"arn:aws:imagebuilder:{REGION}:{account}:image/web/1.0.0/1"
         with pytest.raises(ClientError) as caught:
             _client().get_image(imageBuildVersionArn=arn)
-        assert _error(caught) == (
+        assert error_of(caught) == (
             "ResourceNotFoundException",
             f"The resource ARN '{arn}' does not exist.",
         )

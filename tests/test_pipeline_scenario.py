@@ -12,19 +12,22 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from builders import aws_image, component, distribution, infrastructure
+from builders import aws_image, component, distribution, infrastructure, status
 
 from imagebuilder_mock import ImageBuilderMock
 
 REGION = "us-east-1"
 TERMINAL = ("AVAILABLE", "FAILED", "CANCELLED")
+# Far more looks than any build here takes: a build that stops moving fails the test.
+MAX_POLLS = 100
 
 
 def poll(client: Any, arn: str) -> dict[str, Any]:
-    while True:
+    for _ in range(MAX_POLLS):
         image: dict[str, Any] = client.get_image(imageBuildVersionArn=arn)["image"]
         if image["state"]["status"] in TERMINAL:
             return image
+    pytest.fail(f"{arn} is still {image['state']['status']} after {MAX_POLLS} polls")
 
 
 @pytest.mark.imagebuilder(progression="manual")
@@ -71,10 +74,11 @@ def test_pipeline_runs_retries_and_lifecycle(
         "status": "FAILED",
         "reason": "Test component failed: nginx-health.",
     }
-    while client.get_image(imageBuildVersionArn=cancelled)["image"]["state"]["status"] != (
-        "BUILDING"
-    ):
-        pass
+    for _ in range(MAX_POLLS):
+        if status(client, cancelled) == "BUILDING":
+            break
+    else:
+        pytest.fail(f"{cancelled} did not reach BUILDING in {MAX_POLLS} polls")
     client.cancel_image_creation(imageBuildVersionArn=cancelled)
     good_image = poll(client, good)
     assert good_image["state"]["status"] == "AVAILABLE"

@@ -8,6 +8,7 @@ from typing import Any
 import builders
 import pytest
 from botocore.exceptions import ClientError
+from errors import error_of
 from model import if_wildcards_allowed, image_version, outcome, requires_member
 
 from imagebuilder_mock import ImageBuilderMock
@@ -16,11 +17,6 @@ REGION = "us-east-1"
 PIPELINE_ARN = "arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/"
 DEPENDENCY = "Resource dependency error: The resource ARN '{}' has other resources depended on it."
 NOON_UTC = dt.datetime(2026, 3, 7, 12, 0, tzinfo=dt.timezone.utc)
-
-
-def _error(caught: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = caught.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def _parts(client: Any) -> tuple[str, str]:
@@ -158,7 +154,7 @@ def test_exactly_one_recipe_is_required(imagebuilder_client: Any, recipes: str) 
         imagebuilder_client.create_image_pipeline(
             name="Nightly Web", infrastructureConfigurationArn=infra, **arns
         )
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidRequestException",
         "You must specify exactly one of imageRecipeArn or containerRecipeArn.",
     )
@@ -199,7 +195,7 @@ def test_referenced_resources_must_exist(
         else:
             arn = _pipeline(imagebuilder_client, name="Other")
             imagebuilder_client.update_image_pipeline(imagePipelineArn=arn, **params)
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidParameterValueException",
         f"The value supplied for parameter '{parameter}' is not valid. " + rule.format(ghost),
     )
@@ -209,7 +205,7 @@ def test_referenced_workflows_must_exist(imagebuilder_client: Any) -> None:
     ghost = f"arn:aws:imagebuilder:{REGION}:123456789012:workflow/build/ghost/1.0.0/1"
     with pytest.raises(ClientError) as caught:
         _pipeline(imagebuilder_client, workflows=[{"workflowArn": ghost}])
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidParameterValueException",
         "The value supplied for parameter 'workflows[0].workflowArn' is not valid. "
         f"The workflow '{ghost}' does not exist.",
@@ -220,7 +216,7 @@ def test_names_are_unique_per_account_and_region(imagebuilder_client: Any) -> No
     arn = _pipeline(imagebuilder_client)
     with pytest.raises(ClientError) as caught:
         _pipeline(imagebuilder_client, name="nightly_web")
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "ResourceAlreadyExistsException",
         f"The following resource 'ImagePipeline' already exists: '{arn}'.",
     )
@@ -230,7 +226,7 @@ def test_names_are_unique_per_account_and_region(imagebuilder_client: Any) -> No
 def test_dry_run_checks_everything_and_creates_nothing(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as caught:
         _pipeline(imagebuilder_client, dryRun=True)
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "DryRunOperationException",
         "Request would have succeeded, but the DryRun flag is set.",
     )
@@ -240,7 +236,7 @@ def test_dry_run_checks_everything_and_creates_nothing(imagebuilder_client: Any)
 def test_get_of_an_unknown_pipeline(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.get_image_pipeline(imagePipelineArn=PIPELINE_ARN + "ghost")
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "ResourceNotFoundException",
         f"The resource ARN '{PIPELINE_ARN}ghost' does not exist.",
     )
@@ -297,7 +293,7 @@ def test_invalid_schedules(
 ) -> None:
     with pytest.raises(ClientError) as caught:
         _pipeline(imagebuilder_client, schedule=schedule)
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidParameterValueException",
         f"The value supplied for parameter '{parameter}' is not valid. {rule}",
     )
@@ -410,7 +406,7 @@ def test_update_of_an_unknown_pipeline(imagebuilder_client: Any) -> None:
             imageRecipeArn=recipe,
             infrastructureConfigurationArn=infra,
         )
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "ResourceNotFoundException",
         f"The resource ARN '{PIPELINE_ARN}ghost' does not exist.",
     )
@@ -448,7 +444,7 @@ def test_update_cannot_switch_the_recipe_type(imagebuilder_client: Any, start: s
             imagePipelineArn=arn, infrastructureConfigurationArn=infra, **{other: recipes[other]}
         )
     kind = "an image" if start == "image" else "a container"
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidRequestException",
         f"The value supplied for parameter '{other}' is not valid. The image pipeline "
         f"'{arn}' builds from {kind} recipe and can't be switched to another recipe type; "
@@ -466,7 +462,7 @@ def test_update_needs_exactly_one_recipe(imagebuilder_client: Any) -> None:
                 "infrastructureConfigurationArn"
             ],
         )
-    assert _error(caught)[0] == "InvalidRequestException"
+    assert error_of(caught)[0] == "InvalidRequestException"
 
 
 # -- list -------------------------------------------------------------------------------------
@@ -526,7 +522,7 @@ def test_list_rejects_unknown_filters(imagebuilder_client: Any) -> None:
         imagebuilder_client.list_image_pipelines(
             filters=[{"name": "platform", "values": ["Linux"]}]
         )
-    code, message = _error(caught)
+    code, message = error_of(caught)
     assert code == "InvalidParameterValueException"
     assert message.startswith(
         "The value supplied for parameter 'filters[0].name' is not valid. "
@@ -550,7 +546,7 @@ def test_delete_keeps_the_images_and_lets_running_builds_go_on(
     )
     with pytest.raises(ClientError) as caught:
         _get(imagebuilder_client, arn)
-    assert _error(caught)[0] == "ResourceNotFoundException"
+    assert error_of(caught)[0] == "ResourceNotFoundException"
     imagebuilder_mock.advance(image, to="AVAILABLE")
     assert builders.status(imagebuilder_client, image) == "AVAILABLE"
 
@@ -558,7 +554,7 @@ def test_delete_keeps_the_images_and_lets_running_builds_go_on(
 def test_delete_of_an_unknown_pipeline(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.delete_image_pipeline(imagePipelineArn=PIPELINE_ARN + "ghost")
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "ResourceNotFoundException",
         f"The resource ARN '{PIPELINE_ARN}ghost' does not exist.",
     )
@@ -596,7 +592,7 @@ def test_referenced_resources_cannot_be_deleted(imagebuilder_client: Any, kind: 
     }[kind]
     with pytest.raises(ClientError) as caught:
         _delete(imagebuilder_client, kind, target)
-    assert _error(caught) == ("ResourceDependencyException", DEPENDENCY.format(target))
+    assert error_of(caught) == ("ResourceDependencyException", DEPENDENCY.format(target))
     imagebuilder_client.delete_image_pipeline(imagePipelineArn=arn)
     _delete(imagebuilder_client, kind, target)
 
@@ -623,7 +619,7 @@ def test_start_builds_an_image_from_the_pipeline(imagebuilder_client: Any) -> No
 def test_start_of_an_unknown_pipeline(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.start_image_pipeline_execution(imagePipelineArn=PIPELINE_ARN + "ghost")
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "ResourceNotFoundException",
         f"The resource ARN '{PIPELINE_ARN}ghost' does not exist.",
     )
@@ -701,7 +697,7 @@ def test_list_image_pipeline_images_filters_by_name_and_version_only(
         imagebuilder_client.list_image_pipeline_images(
             imagePipelineArn=arn, filters=[{"name": "platform", "values": ["Linux"]}]
         )
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidParameterValueException",
         "The value supplied for parameter 'filters[0].name' is not valid. "
         "Unknown filter name 'platform'. Valid filter names: name, version.",

@@ -9,6 +9,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from errors import error_of
 
 ACCOUNT = "123456789012"
 GRANTEE = "111122223333"
@@ -43,11 +44,6 @@ def grantee_client() -> Any:
         aws_access_key_id=GRANTEE,
         aws_secret_access_key="secret",
     )
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = excinfo.value.response["Error"]
-    return err["Code"], err["Message"]
 
 
 # One entry per policy family: how to make a resource, the ARN member, the client methods.

@@ -9,10 +9,13 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from builders import build, image_recipe, infrastructure, status
+from errors import raised_error
 
 from imagebuilder_mock import ImageBuilderMock
 
 TERMINAL = ("AVAILABLE", "FAILED", "CANCELLED")
+# Far more looks than any build here takes: a build that stops moving fails the test.
+MAX_POLLS = 100
 FULL_PATH = [
     "PENDING",
     "CREATING",
@@ -37,18 +40,14 @@ def setup(imagebuilder_client: Any) -> tuple[str, str]:
     return image_recipe(imagebuilder_client), infrastructure(imagebuilder_client)
 
 
-def error_of(call: Any, **kwargs: Any) -> dict[str, str]:
-    with pytest.raises(ClientError) as info:
-        call(**kwargs)
-    return info.value.response["Error"]  # type: ignore[no-any-return]
-
-
 def wait_for_image(client: Any, arn: str) -> tuple[str, int]:
     """A polling loop the way users write it."""
     polls = 0
     state = client.get_image(imageBuildVersionArn=arn)["image"]["state"]["status"]
     polls += 1
     while state not in TERMINAL:
+        if polls == MAX_POLLS:
+            pytest.fail(f"{arn} is still {state} after {polls} polls")
         time.sleep(30)
         state = client.get_image(imageBuildVersionArn=arn)["image"]["state"]["status"]
         polls += 1
@@ -230,7 +229,7 @@ def test_fail_next_of_any_operation_with_the_default_error(
     imagebuilder_mock: ImageBuilderMock, imagebuilder_client: Any
 ) -> None:
     imagebuilder_mock.fail_next("*")
-    error = error_of(imagebuilder_client.list_images)
+    error = raised_error(imagebuilder_client.list_images)
     assert error["Code"] == "ServiceUnavailableException"
     assert "Injected ServiceUnavailableException for *" in error["Message"]
     assert imagebuilder_client.list_images()["imageVersionList"] == []
@@ -243,7 +242,7 @@ def test_cancel_in_progress_and_terminal(imagebuilder_client: Any, setup: tuple[
     assert answer["imageBuildVersionArn"] == arn
     image = imagebuilder_client.get_image(imageBuildVersionArn=arn)["image"]
     assert image["state"]["status"] == "CANCELLED"
-    error = error_of(imagebuilder_client.cancel_image_creation, imageBuildVersionArn=arn)
+    error = raised_error(imagebuilder_client.cancel_image_creation, imageBuildVersionArn=arn)
     assert error["Code"] == "InvalidRequestException"
     assert error["Message"] == (
         f"The image '{arn}' is in a terminal state (CANCELLED) and cannot be cancelled."
@@ -266,15 +265,15 @@ def test_retry_rules(
     imagebuilder_mock: ImageBuilderMock, imagebuilder_client: Any, setup: tuple[str, str]
 ) -> None:
     arn = build(imagebuilder_client, *setup)
-    error = error_of(imagebuilder_client.retry_image, imageBuildVersionArn=arn)
+    error = raised_error(imagebuilder_client.retry_image, imageBuildVersionArn=arn)
     assert error["Code"] == "ResourceInUseException"
     assert error["Message"] == f"The image '{arn}' is still being built (PENDING)."
     imagebuilder_mock.finish_builds()
-    error = error_of(imagebuilder_client.retry_image, imageBuildVersionArn=arn)
+    error = raised_error(imagebuilder_client.retry_image, imageBuildVersionArn=arn)
     assert error["Code"] == "InvalidRequestException"
     assert "only FAILED or CANCELLED images can be retried" in error["Message"]
     missing = arn[: -len("/1")] + "/9"
-    error = error_of(imagebuilder_client.retry_image, imageBuildVersionArn=missing)
+    error = raised_error(imagebuilder_client.retry_image, imageBuildVersionArn=missing)
     assert error == {
         "Code": "ResourceNotFoundException",
         "Message": f"The resource ARN '{missing}' does not exist.",
@@ -285,15 +284,15 @@ def test_delete_only_finished_builds(
     imagebuilder_mock: ImageBuilderMock, imagebuilder_client: Any, setup: tuple[str, str]
 ) -> None:
     arn = build(imagebuilder_client, *setup)
-    error = error_of(imagebuilder_client.delete_image, imageBuildVersionArn=arn)
+    error = raised_error(imagebuilder_client.delete_image, imageBuildVersionArn=arn)
     assert error["Code"] == "ResourceDependencyException"
     assert error["Message"] == (
         f"Resource dependency error: The resource ARN '{arn}' has other resources depended on it."
     )
     imagebuilder_mock.finish_builds()
     assert imagebuilder_client.delete_image(imageBuildVersionArn=arn)["imageBuildVersionArn"] == arn
-    error = error_of(imagebuilder_client.get_image, imageBuildVersionArn=arn)
+    error = raised_error(imagebuilder_client.get_image, imageBuildVersionArn=arn)
     assert error["Code"] == "ResourceNotFoundException"
     version_arn = arn.rsplit("/", 1)[0]
-    error = error_of(imagebuilder_client.delete_image, imageBuildVersionArn=version_arn)
+    error = raised_error(imagebuilder_client.delete_image, imageBuildVersionArn=version_arn)
     assert error["Code"] == "InvalidParameterValueException"

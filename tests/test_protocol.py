@@ -10,6 +10,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from builders import COMPONENT_DOCUMENT
+from errors import error_of
 
 from imagebuilder_mock import ImageBuilderMock
 from imagebuilder_mock._domain import operations
@@ -17,11 +18,6 @@ from imagebuilder_mock._protocol.model import service_model
 
 LIST = "ListInfrastructureConfigurations"
 SUMMARIES = "infrastructureConfigurationSummaryList"
-
-
-def _error(caught: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = caught.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def _limit(shape: str, key: str) -> int:
@@ -54,7 +50,7 @@ def test_max_length(imagebuilder_client: Any) -> None:
     limit = _limit("NonEmptyString", "max")
     with pytest.raises(ClientError) as caught:
         _create(imagebuilder_client, "long", description="d" * (limit + 1))
-    assert _error(caught) == _invalid(
+    assert error_of(caught) == _invalid(
         "description", f"must have length less than or equal to {limit}."
     )
 
@@ -63,14 +59,16 @@ def test_pattern(imagebuilder_client: Any) -> None:
     pattern = service_model().shape_for("ResourceName").metadata["pattern"]
     with pytest.raises(ClientError) as caught:
         _create(imagebuilder_client, "has.dot")
-    assert _error(caught) == _invalid("name", f"must match pattern {pattern}")
+    assert error_of(caught) == _invalid("name", f"must match pattern {pattern}")
 
 
 def test_enum_in_a_nested_structure(imagebuilder_client: Any) -> None:
     allowed = service_model().shape_for("TenancyType").enum
     with pytest.raises(ClientError) as caught:
         _create(imagebuilder_client, "tenancy", placement={"tenancy": "shared"})
-    assert _error(caught) == _invalid("placement.tenancy", f"must be one of: {', '.join(allowed)}.")
+    assert error_of(caught) == _invalid(
+        "placement.tenancy", f"must be one of: {', '.join(allowed)}."
+    )
 
 
 def test_numeric_range(imagebuilder_client: Any) -> None:
@@ -81,7 +79,7 @@ def test_numeric_range(imagebuilder_client: Any) -> None:
             "hops",
             instanceMetadataOptions={"httpPutResponseHopLimit": limit + 1},
         )
-    assert _error(caught) == _invalid(
+    assert error_of(caught) == _invalid(
         "instanceMetadataOptions.httpPutResponseHopLimit",
         f"must be less than or equal to {limit}.",
     )
@@ -91,7 +89,7 @@ def test_map_size(imagebuilder_client: Any) -> None:
     limit = _limit("ResourceTagMap", "max")
     with pytest.raises(ClientError) as caught:
         _create(imagebuilder_client, "tags", resourceTags={f"k{i}": "v" for i in range(limit + 1)})
-    assert _error(caught) == _invalid("resourceTags", f"must contain at most {limit} items.")
+    assert error_of(caught) == _invalid("resourceTags", f"must contain at most {limit} items.")
 
 
 def test_list_size(imagebuilder_client: Any) -> None:
@@ -99,7 +97,7 @@ def test_list_size(imagebuilder_client: Any) -> None:
     filters = [{"name": "name", "values": ["x"]}] * (limit + 1)
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.list_infrastructure_configurations(filters=filters)
-    assert _error(caught) == _invalid("filters", f"must contain at most {limit} items.")
+    assert error_of(caught) == _invalid("filters", f"must contain at most {limit} items.")
 
 
 def test_a_rejected_request_creates_nothing(imagebuilder_client: Any) -> None:
@@ -120,7 +118,7 @@ def test_missing_required_member(imagebuilder_mock: ImageBuilderMock) -> None:
     client = _unvalidated_client()
     with pytest.raises(ClientError) as caught:
         client.create_infrastructure_configuration(name="no-profile")
-    assert _error(caught) == _invalid("instanceProfileName", "is required.")
+    assert error_of(caught) == _invalid("instanceProfileName", "is required.")
 
 
 def _rewrite_body(client: Any, operation: str, **members: Any) -> None:
@@ -138,7 +136,7 @@ def test_wrong_type(imagebuilder_client: Any) -> None:
     _rewrite_body(imagebuilder_client, "CreateInfrastructureConfiguration", instanceTypes="m5")
     with pytest.raises(ClientError) as caught:
         _create(imagebuilder_client, "typed")
-    assert _error(caught) == _invalid("instanceTypes", "must be a list, not str.")
+    assert error_of(caught) == _invalid("instanceTypes", "must be a list, not str.")
 
 
 def test_unknown_json_members_are_ignored(
@@ -154,7 +152,7 @@ def test_tag_operations_answer_invalid_parameter(imagebuilder_client: Any) -> No
     arn = _create(imagebuilder_client, "tagged")
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.tag_resource(resourceArn=arn, tags={"k": "v" * 1000})
-    code, message = _error(caught)
+    code, message = error_of(caught)
     assert code == "InvalidParameterException"
     assert message.startswith("The value supplied for parameter 'tags.k' is not valid.")
 
@@ -171,7 +169,7 @@ def test_handler_defect_is_a_service_exception(
     monkeypatch.setitem(operations.HANDLERS, LIST, broken)
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.list_infrastructure_configurations()
-    assert _error(caught) == ("ServiceException", "KeyError: 'placement'")
+    assert error_of(caught) == ("ServiceException", "KeyError: 'placement'")
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
 
 
@@ -181,7 +179,7 @@ def test_operation_without_handler_is_an_invalid_request(
     monkeypatch.delitem(operations.HANDLERS, LIST)
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.list_infrastructure_configurations()
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidRequestException",
         f"The operation '{LIST}' is not supported by imagebuilder-mock.",
     )
@@ -196,11 +194,11 @@ def test_max_results_bounds_come_from_the_model(imagebuilder_client: Any) -> Non
     imagebuilder_client.list_infrastructure_configurations(maxResults=high)
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.list_infrastructure_configurations(maxResults=high + 1)
-    assert _error(caught) == _invalid("maxResults", f"must be less than or equal to {high}.")
+    assert error_of(caught) == _invalid("maxResults", f"must be less than or equal to {high}.")
     client = _unvalidated_client()
     with pytest.raises(ClientError) as caught:
         client.list_infrastructure_configurations(maxResults=low - 1)
-    assert _error(caught) == _invalid("maxResults", f"must be greater than or equal to {low}.")
+    assert error_of(caught) == _invalid("maxResults", f"must be greater than or equal to {low}.")
 
 
 def test_default_page_is_25_and_the_last_page_has_no_token(imagebuilder_client: Any) -> None:
@@ -227,7 +225,7 @@ def test_paginator_walks_every_item_once(imagebuilder_client: Any) -> None:
 def test_bad_token(imagebuilder_client: Any, token: str) -> None:
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.list_infrastructure_configurations(nextToken=token)
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidPaginationTokenException",
         f"The pagination token '{token}' is not valid for {LIST}.",
     )
@@ -240,7 +238,7 @@ def test_altered_token(imagebuilder_client: Any) -> None:
     altered = token[:-1] + ("0" if token[-1] != "0" else "1")
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.list_infrastructure_configurations(nextToken=altered)
-    assert _error(caught)[0] == "InvalidPaginationTokenException"
+    assert error_of(caught)[0] == "InvalidPaginationTokenException"
 
 
 def test_tokens_survive_deletes(imagebuilder_client: Any) -> None:
@@ -297,7 +295,7 @@ def test_unknown_filter_name(imagebuilder_client: Any) -> None:
         imagebuilder_client.list_infrastructure_configurations(
             filters=[{"name": "platform", "values": ["Linux"]}]
         )
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidParameterValueException",
         "The value supplied for parameter 'filters[0].name' is not valid. "
         "Unknown filter name 'platform'. Valid filter names: name.",
@@ -343,7 +341,7 @@ def test_same_token_other_parameters_is_a_mismatch(imagebuilder_client: Any) -> 
         imagebuilder_client.create_infrastructure_configuration(
             name="twice", instanceProfileName="p", clientToken="retry-me"
         )
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "IdempotentParameterMismatchException",
         "The client token 'retry-me' was already used for a CreateInfrastructureConfiguration "
         "request with different parameters.",
@@ -408,7 +406,7 @@ def test_a_lone_surrogate_is_refused_and_stores_nothing(
     path, call = _surrogate_requests(imagebuilder_client)[where]
     with pytest.raises(ClientError) as caught:
         call()
-    assert _error(caught) == _invalid(
+    assert error_of(caught) == _invalid(
         path, "must be valid Unicode text; it contains the unpaired surrogate U+DCFF."
     )
     # Every later read of the account still answers.
@@ -437,7 +435,7 @@ def test_an_unreadable_body_is_an_invalid_request(
     _send_body(imagebuilder_client, body)
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.list_infrastructure_configurations()
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidRequestException",
         f"The request body cannot be read: {reason}",
     )
@@ -472,8 +470,8 @@ def test_an_unreadable_body_gets_a_code_the_operation_declares(
     _send_body(imagebuilder_client, b"[" * 5000)
     with pytest.raises(ClientError) as caught:
         getattr(imagebuilder_client, operation)(**kwargs)
-    assert _error(caught)[0] == code
-    assert _error(caught)[1].startswith("The request body cannot be read: ")
+    assert error_of(caught)[0] == code
+    assert error_of(caught)[1].startswith("The request body cannot be read: ")
     name = imagebuilder_client.meta.method_to_api_mapping[operation]
     declared = {s.name for s in service_model().operation_model(name).error_shapes}
     assert code in declared
@@ -485,7 +483,10 @@ def test_a_body_that_is_not_an_object_is_an_invalid_request(
     _send_body(imagebuilder_client, b"[1]")
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.list_infrastructure_configurations()
-    assert _error(caught) == ("InvalidRequestException", "The request body must be a JSON object.")
+    assert error_of(caught) == (
+        "InvalidRequestException",
+        "The request body must be a JSON object.",
+    )
 
 
 def test_nesting_up_to_the_limit_is_read(imagebuilder_client: Any) -> None:
@@ -507,7 +508,7 @@ def test_an_integer_must_fit_its_wire_type(imagebuilder_client: Any) -> None:
             ],
         )
     path = "distributions[0].fastLaunchConfigurations[0].maxParallelLaunches"
-    assert _error(caught) == _invalid(path, "must be less than or equal to 2147483647.")
+    assert error_of(caught) == _invalid(path, "must be less than or equal to 2147483647.")
 
 
 def test_a_huge_integer_is_told_the_model_range_first(imagebuilder_client: Any) -> None:
@@ -515,7 +516,7 @@ def test_a_huge_integer_is_told_the_model_range_first(imagebuilder_client: Any) 
     _send_body(imagebuilder_client, b'{"maxResults": 1' + b"0" * 30 + b"}")
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.list_infrastructure_configurations()
-    assert _error(caught) == _invalid("maxResults", f"must be less than or equal to {high}.")
+    assert error_of(caught) == _invalid("maxResults", f"must be less than or equal to {high}.")
 
 
 UPDATE = "arn:aws:imagebuilder:us-east-1:123456789012:image/web/1.0.0/1"
@@ -535,7 +536,7 @@ def test_a_timestamp_out_of_range_is_refused(imagebuilder_client: Any, update_at
         imagebuilder_client.start_resource_state_update(
             resourceArn=UPDATE, state={"status": "DEPRECATED"}
         )
-    assert _error(caught) == _invalid("updateAt", TIMESTAMP_RANGE)
+    assert error_of(caught) == _invalid("updateAt", TIMESTAMP_RANGE)
 
 
 @pytest.mark.parametrize("update_at", ["NaN", "Infinity"])
@@ -549,7 +550,7 @@ def test_a_non_finite_timestamp_is_not_json(imagebuilder_client: Any, update_at:
         imagebuilder_client.start_resource_state_update(
             resourceArn=UPDATE, state={"status": "DEPRECATED"}
         )
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidRequestException",
         f"The request body cannot be read: {update_at} is not a JSON value.",
     )
@@ -570,7 +571,7 @@ def test_import_disk_image_refuses_a_platform_outside_the_image_enum(
             infrastructureConfigurationArn=infrastructure,
             uri="s3://isos/plan9.iso",
         )
-    assert _error(caught) == _invalid("platform", f"must be one of: {', '.join(platforms)}.")
+    assert error_of(caught) == _invalid("platform", f"must be one of: {', '.join(platforms)}.")
     assert imagebuilder_client.list_images()["imageVersionList"] == []
 
 
@@ -584,12 +585,12 @@ def test_a_deeply_nested_policy_is_refused(imagebuilder_client: Any) -> None:
         imagebuilder_client.put_component_policy(
             componentArn=component, policy="[" * depth + "]" * depth
         )
-    code, message = _error(caught)
+    code, message = error_of(caught)
     assert code == "InvalidParameterValueException"
     assert message.startswith("The value supplied for parameter 'policy' is not valid.")
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.get_component_policy(componentArn=component)
-    assert _error(caught)[0] == "ResourceNotFoundException"
+    assert error_of(caught)[0] == "ResourceNotFoundException"
 
 
 @pytest.mark.parametrize(
@@ -609,7 +610,7 @@ def test_an_arn_version_node_out_of_range_gets_a_declared_code(
     with pytest.raises(ClientError) as caught:
         getattr(imagebuilder_client, operation)(**{member: full})
     version = next(part for part in arn.split("/") if part.count(".") == 2)
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidParameterValueException",
         f"The semantic version '{version}' is not valid. Each node must be between 0 and "
         "1073741823.",

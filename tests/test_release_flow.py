@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from errors import error_of
 
 PREFIX = "arn:aws:imagebuilder:us-east-1:123456789012"
 COMPONENT = f"{PREFIX}:component/app-setup"
@@ -84,8 +85,7 @@ def builds(client: Any) -> list[str]:
 def blocked(client: Any, build_arn: str) -> None:
     with pytest.raises(ClientError) as excinfo:
         client.delete_component(componentBuildVersionArn=build_arn)
-    err = excinfo.value.response["Error"]
-    assert (err["Code"], err["Message"]) == (
+    assert error_of(excinfo) == (
         "ResourceDependencyException",
         f"Resource dependency error: The resource ARN '{build_arn}' has other resources "
         "depended on it.",

@@ -8,6 +8,7 @@ from typing import Any
 import builders
 import pytest
 from botocore.exceptions import ClientError
+from errors import error_of
 
 from imagebuilder_mock import ImageBuilderMock
 
@@ -15,11 +16,6 @@ ACCOUNT = "123456789012"
 IMAGE = f"arn:aws:imagebuilder:us-east-1:{ACCOUNT}:image/web/1.0.0/1"
 OTHER_IMAGE = f"arn:aws:imagebuilder:us-east-1:{ACCOUNT}:image/web/1.0.0/2"
 PIPELINE = f"arn:aws:imagebuilder:us-east-1:{ACCOUNT}:image-pipeline/nightly"
-
-
-def _error(caught: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = caught.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 @pytest.fixture
@@ -147,7 +143,7 @@ def test_findings_take_one_filter_with_one_value(imagebuilder_client: Any) -> No
         imagebuilder_client.list_image_scan_findings(
             filters=[{"name": "severity", "values": ["LOW", "HIGH"]}]
         )
-    code, message = _error(caught)
+    code, message = error_of(caught)
     assert code == "InvalidParameterValueException"
     assert "filters[0].values" in message
 
@@ -155,7 +151,7 @@ def test_findings_take_one_filter_with_one_value(imagebuilder_client: Any) -> No
 def test_findings_reject_unknown_filter_names(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.list_image_scan_findings(filters=[{"name": "title", "values": ["x"]}])
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidParameterValueException",
         "The value supplied for parameter 'filters[0].name' is not valid. Unknown filter name "
         "'title'. Valid filter names: imageBuildVersionArn, imagePipelineArn, severity, "
@@ -223,7 +219,7 @@ def test_aggregation_filter_names_are_checked(imagebuilder_client: Any) -> None:
         imagebuilder_client.list_image_scan_finding_aggregations(
             filter={"name": "severity", "values": ["HIGH"]}
         )
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidParameterValueException",
         "The value supplied for parameter 'filter.name' is not valid. Unknown filter name "
         "'severity'. Valid filter names: accountId, imageBuildVersionArn, imagePipelineArn, "
@@ -234,7 +230,7 @@ def test_aggregation_filter_names_are_checked(imagebuilder_client: Any) -> None:
 def test_aggregation_filter_needs_values(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.list_image_scan_finding_aggregations(filter={"name": "accountId"})
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidParameterValueException",
         "The value supplied for parameter 'filter.values' is not valid. "
         "The filter needs at least one value.",
@@ -253,4 +249,4 @@ def test_aggregations_page(imagebuilder_client: Any, imagebuilder_mock: ImageBui
     bad = "not-a-token"
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.list_image_scan_finding_aggregations(nextToken=bad)
-    assert _error(caught)[0] == "InvalidPaginationTokenException"
+    assert error_of(caught)[0] == "InvalidPaginationTokenException"

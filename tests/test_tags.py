@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from errors import error_of
 from model import requires_reserved_resource_tags
 
 from imagebuilder_mock._protocol.model import service_model
@@ -26,11 +27,6 @@ def _configuration(client: Any, **tags: str) -> str:
 def _tags(client: Any, arn: str) -> dict[str, str]:
     tags: dict[str, str] = client.list_tags_for_resource(resourceArn=arn)["tags"]
     return tags
-
-
-def _error(caught: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = caught.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def test_tags_given_on_create_are_listed(imagebuilder_client: Any) -> None:
@@ -70,7 +66,7 @@ def test_unknown_arn_is_named(imagebuilder_client: Any, operation: str) -> None:
     }
     with pytest.raises(ClientError) as caught:
         calls[operation]()
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "ResourceNotFoundException",
         f"The resource ARN '{MISSING}' does not exist.",
     )
@@ -81,7 +77,7 @@ def test_malformed_arn_is_an_invalid_parameter(imagebuilder_client: Any) -> None
     bad = "arn:aws:imagebuilder:us-east-1:123456789012:infrastructure-configuration/Upper"
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.list_tags_for_resource(resourceArn=bad)
-    code, message = _error(caught)
+    code, message = error_of(caught)
     assert code == "InvalidParameterException"
     assert message.startswith(
         "The value supplied for parameter 'resourceArn' is not valid. "
@@ -93,7 +89,7 @@ def test_reserved_tag_key_prefix_is_refused(imagebuilder_client: Any) -> None:
     arn = _configuration(imagebuilder_client)
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.tag_resource(resourceArn=arn, tags={"aws:owner": "me"})
-    code, message = _error(caught)
+    code, message = error_of(caught)
     assert code == "InvalidParameterException"
     assert message.startswith("The value supplied for parameter 'tags key' is not valid.")
     assert "must match pattern ^(?!aws:)" in message
@@ -107,7 +103,7 @@ def test_too_many_tags_in_one_call_are_refused(imagebuilder_client: Any) -> None
         imagebuilder_client.tag_resource(
             resourceArn=arn, tags={f"k{i}": "v" for i in range(limit + 1)}
         )
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidParameterException",
         f"The value supplied for parameter 'tags' is not valid. 'tags' must contain at most "
         f"{limit} items.",
@@ -119,7 +115,7 @@ def test_too_long_tag_value_is_refused(imagebuilder_client: Any) -> None:
     arn = _configuration(imagebuilder_client)
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.tag_resource(resourceArn=arn, tags={"k": "v" * (limit + 1)})
-    assert _error(caught) == (
+    assert error_of(caught) == (
         "InvalidParameterException",
         f"The value supplied for parameter 'tags.k' is not valid. 'tags.k' must have length "
         f"less than or equal to {limit}.",
@@ -131,7 +127,7 @@ def test_tags_on_create_follow_the_same_rules_with_the_create_error_code(
 ) -> None:
     with pytest.raises(ClientError) as caught:
         _configuration(imagebuilder_client, **{"aws:reserved": "x"})
-    assert _error(caught)[0] == "InvalidParameterValueException"
+    assert error_of(caught)[0] == "InvalidParameterValueException"
 
 
 # -- resourceTags: the tags builds put on their instances -----------------------------------
@@ -158,7 +154,7 @@ def test_reserved_resource_tag_keys_are_refused_on_create(
         imagebuilder_client.create_infrastructure_configuration(
             name="instances", instanceProfileName="p", resourceTags={"team": "a", key: "x"}
         )
-    code, message = _error(caught)
+    code, message = error_of(caught)
     assert code == "InvalidParameterValueException"
     if key.startswith("aws:"):
         # The model's own pattern says so first.
@@ -190,7 +186,7 @@ def test_reserved_resource_tag_keys_are_refused_on_update(imagebuilder_client: A
             instanceProfileName="p",
             resourceTags={"Name": "builder"},
         )
-    assert _error(caught)[1].startswith(
+    assert error_of(caught)[1].startswith(
         "The value supplied for parameter 'resourceTags' is not valid. 'Name' is a reserved"
     )
     got = imagebuilder_client.get_infrastructure_configuration(infrastructureConfigurationArn=arn)

@@ -7,8 +7,8 @@ import re
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 from builders import build, distribution, image_recipe, infrastructure, status
+from errors import raised_error
 from model import has_member
 
 from imagebuilder_mock import ImageBuilderMock
@@ -77,12 +77,6 @@ steps:
 @pytest.fixture
 def setup(imagebuilder_client: Any) -> tuple[str, str]:
     return image_recipe(imagebuilder_client), infrastructure(imagebuilder_client)
-
-
-def error_of(call: Any, **kwargs: Any) -> dict[str, str]:
-    with pytest.raises(ClientError) as info:
-        call(**kwargs)
-    return info.value.response["Error"]  # type: ignore[no-any-return]
 
 
 def executions(client: Any, arn: str) -> list[dict[str, Any]]:
@@ -486,7 +480,7 @@ def test_step_executions_and_executions_page(
         "TEST",
     ]
     assert "nextToken" not in second
-    error = error_of(
+    error = raised_error(
         imagebuilder_client.list_workflow_executions,
         imageBuildVersionArn=arn,
         nextToken="not-a-token",
@@ -503,10 +497,10 @@ def test_executions_disappear_with_their_image_and_with_reset(
     gone = executions(imagebuilder_client, arn)[0]["workflowExecutionId"]
     kept_id = executions(imagebuilder_client, kept)[0]["workflowExecutionId"]
     imagebuilder_client.delete_image(imageBuildVersionArn=arn)
-    error = error_of(imagebuilder_client.get_workflow_execution, workflowExecutionId=gone)
+    error = raised_error(imagebuilder_client.get_workflow_execution, workflowExecutionId=gone)
     assert error["Code"] == "ResourceNotFoundException"
     imagebuilder_mock.reset()
-    error = error_of(imagebuilder_client.get_workflow_execution, workflowExecutionId=kept_id)
+    error = raised_error(imagebuilder_client.get_workflow_execution, workflowExecutionId=kept_id)
     assert (error["Code"], error["Message"]) == (
         "ResourceNotFoundException",
         f"The workflow execution '{kept_id}' does not exist.",
@@ -543,15 +537,15 @@ def test_unknown_ids_and_images_are_not_found(imagebuilder_client: Any) -> None:
         ),
     ]
     for call, kwargs, message in cases:
-        error = error_of(call, **kwargs)
+        error = raised_error(call, **kwargs)
         assert (error["Code"], error["Message"]) == ("ResourceNotFoundException", message)
 
 
 def test_malformed_ids_are_invalid_parameter_values(imagebuilder_client: Any) -> None:
-    error = error_of(imagebuilder_client.get_workflow_execution, workflowExecutionId="wf-1")
+    error = raised_error(imagebuilder_client.get_workflow_execution, workflowExecutionId="wf-1")
     assert error["Code"] == "InvalidParameterValueException"
     assert "'workflowExecutionId'" in error["Message"]
-    error = error_of(imagebuilder_client.get_workflow_step_execution, stepExecutionId="step-1")
+    error = raised_error(imagebuilder_client.get_workflow_step_execution, stepExecutionId="step-1")
     assert error["Code"] == "InvalidParameterValueException"
     assert "'stepExecutionId'" in error["Message"]
 
@@ -563,7 +557,7 @@ def test_step_action_for_another_image_is_invalid(
     arn = gated_build(imagebuilder_client, setup)
     other = build(imagebuilder_client, *setup)
     (step,) = waiting(imagebuilder_client)
-    error = error_of(
+    error = raised_error(
         imagebuilder_client.send_workflow_step_action,
         stepExecutionId=step["stepExecutionId"],
         imageBuildVersionArn=other,
@@ -584,7 +578,7 @@ def test_step_action_for_a_step_that_does_not_wait_is_refused(
     arn = gated_build(imagebuilder_client, setup)
     (step,) = waiting(imagebuilder_client)
     launch = steps_of(imagebuilder_client, step["workflowExecutionId"])[0]
-    error = error_of(
+    error = raised_error(
         imagebuilder_client.send_workflow_step_action,
         stepExecutionId=launch["stepExecutionId"],
         imageBuildVersionArn=arn,
@@ -599,7 +593,7 @@ def test_step_action_for_a_step_that_does_not_wait_is_refused(
         stepExecutionId=step["stepExecutionId"], imageBuildVersionArn=arn, action="RESUME"
     )
     # Answered once: a second answer finds the step no longer waiting.
-    error = error_of(
+    error = raised_error(
         imagebuilder_client.send_workflow_step_action,
         stepExecutionId=step["stepExecutionId"],
         imageBuildVersionArn=arn,
@@ -610,7 +604,7 @@ def test_step_action_for_a_step_that_does_not_wait_is_refused(
 
 
 def test_bad_step_action_is_rejected(imagebuilder_client: Any) -> None:
-    error = error_of(
+    error = raised_error(
         imagebuilder_client.send_workflow_step_action,
         stepExecutionId=UNKNOWN_STEP,
         imageBuildVersionArn=f"arn:aws:imagebuilder:{REGION}:123456789012:image/x/1.0.0/1",

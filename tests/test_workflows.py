@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from errors import error_of
 
 ACCOUNT = "123456789012"
 BASE = f"arn:aws:imagebuilder:us-east-1:{ACCOUNT}:workflow"
@@ -51,11 +52,6 @@ def make(client: Any, name: str = "custom-build", version: str = "1.0.0", **extr
             "workflowBuildVersionArn"
         ]
     )
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = excinfo.value.response["Error"]
-    return err["Code"], err["Message"]
 
 
 def listed(client: Any, **params: Any) -> list[dict[str, Any]]:

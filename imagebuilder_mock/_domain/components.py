@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from .._errors import (
     InvalidParameterCombination,
@@ -30,7 +30,6 @@ from .filters import Matcher, field_equals
 from .listing import list_page
 from .operations import check_dry_run, handles
 from .versioned import (
-    OWNER_ACCOUNTS,
     Versioned,
     builds_of,
     by_list_order,
@@ -55,10 +54,6 @@ __all__ = [
     "find_component",
 ]
 
-V = TypeVar("V", bound=Versioned)
-
-# The owner field of AWS-published resources names the publisher, not an account.
-_OWNER_NAMES = {account: name for name, account in OWNER_ACCOUNTS.items()}
 _S3_URI = re.compile(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$")
 
 

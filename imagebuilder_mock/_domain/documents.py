@@ -30,7 +30,6 @@ __all__ = [
     "ComponentDocument",
     "WorkflowDocument",
     "WorkflowStep",
-    "component_parameter",
     "parse_component_document",
     "parse_workflow_document",
     "parse_yaml",
@@ -217,11 +216,6 @@ def _unique_parameters(details: list[dict[str, Any]], parameter: str) -> list[di
             raise _bad(f"Duplicate parameter name '{detail['name']}'.", parameter)
         seen.add(detail["name"])
     return details
-
-
-def component_parameter(name: str, spec: dict[str, Any]) -> dict[str, Any]:
-    """A ComponentParameterDetail from a name and its ``{type, default, description}``."""
-    return _parameter(name, spec, _COMPONENT_PARAMETER_TYPES, "data", f"parameter '{name}'")
 
 
 # -- components ----------------------------------------------------------------------

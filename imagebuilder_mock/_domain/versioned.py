@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .._errors import InvalidParameterCombination, ResourceAlreadyExists, invalid_value, not_found
+from .._errors import InvalidParameterCombination, ResourceAlreadyExists, invalid_value
 from .arns import Arn, build_arn, parse_arn, slug
 from .backend import REFERENCE_RESOLVERS, Backend
 from .resources import Resource
@@ -39,7 +39,6 @@ __all__ = [
     "owner_field",
     "register_kind",
     "resolve",
-    "resolve_or_fail",
     "version_filter",
 ]
 
@@ -75,11 +74,6 @@ class Versioned(Resource):
             str(self.version),
             partition=self.partition,
         )
-
-    @property
-    def series_key(self) -> tuple[str, str, str]:
-        """What the versions of one resource share: type, account and slug."""
-        return (self.resource_type, self.account, self.name_slug)
 
     @functools.cached_property
     def list_order(self) -> tuple[Any, ...]:
@@ -204,13 +198,6 @@ def resolve(
         ):
             best = resource
     return best
-
-
-def resolve_or_fail(backend: Backend, arn: str, kind: type[V], parameter: str) -> V:
-    resource = resolve(backend, arn, kind, parameter)
-    if resource is None:
-        raise not_found(arn)
-    return resource
 
 
 def owned(

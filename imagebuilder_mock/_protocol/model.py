@@ -11,7 +11,6 @@ __all__ = [
     "error_status",
     "member_pattern",
     "operation",
-    "operation_for_route",
     "service_model",
     "shape_members",
 ]
@@ -44,29 +43,6 @@ def _error_statuses() -> dict[str, int]:
 def error_status(code: str) -> int:
     """The HTTP status the model gives an error shape (400 for codes the model lacks)."""
     return _error_statuses().get(code, 400)
-
-
-@functools.cache
-def _routes() -> dict[tuple[str, str], str]:
-    routes: dict[tuple[str, str], str] = {}
-    for name in service_model().operation_names:
-        http = operation(name).http
-        path = http["requestUri"].split("?", 1)[0]
-        routes[(http["method"], path)] = name
-    return routes
-
-
-def operation_for_route(method: str, path: str) -> str | None:
-    """The operation an HTTP method and path address, or None.
-
-    All operations but the tag ones have a fixed path; the tag ones share
-    ``/tags/{resourceArn}`` and differ by method.
-    """
-    routes = _routes()
-    name = routes.get((method, path))
-    if name is None and path.startswith("/tags/"):
-        name = routes.get((method, "/tags/{resourceArn}"))
-    return name
 
 
 @functools.cache
