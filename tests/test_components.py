@@ -212,6 +212,17 @@ def test_uri_must_be_an_s3_url(imagebuilder_client: Any, uri: str) -> None:
     )
 
 
+def test_uri_with_a_trailing_newline_is_refused(imagebuilder_client: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        make(imagebuilder_client, data=None, uri="s3://bucket/component.yaml\n")
+    assert error_of(excinfo) == (
+        "InvalidParameterValueException",
+        "The value supplied for parameter 'uri' is not valid. The uri must be an Amazon S3 URL "
+        "of the form s3://bucket/key.",
+    )
+    assert imagebuilder_client.list_components()["componentVersionList"] == []
+
+
 def test_dry_run_validates_and_creates_nothing(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         make(imagebuilder_client, dryRun=True)

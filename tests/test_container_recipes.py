@@ -232,6 +232,23 @@ def test_dockerfile_template_uri_must_be_s3(imagebuilder_client: Any) -> None:
     )
 
 
+# The same rule as a component's ``uri``: the bucket follows S3's naming rules.
+@pytest.mark.parametrize(
+    "uri", ["s3://My_Bucket/Dockerfile", "s3://ab/Dockerfile", "s3://templates/Dockerfile\n"]
+)
+def test_dockerfile_template_uri_needs_a_valid_bucket_name(
+    imagebuilder_client: Any, uri: str
+) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        make_container_recipe(imagebuilder_client, dockerfileTemplateUri=uri)
+    assert error_of(excinfo) == (
+        "InvalidParameterValueException",
+        "The value supplied for parameter 'dockerfileTemplateUri' is not valid. "
+        f"'{uri}' is not an Amazon S3 URI (s3://bucket/key).",
+    )
+    assert imagebuilder_client.list_container_recipes()["containerRecipeSummaryList"] == []
+
+
 def test_throughput_only_for_gp3(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         make_container_recipe(

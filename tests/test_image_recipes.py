@@ -243,6 +243,29 @@ def test_parent_image_must_be_a_known_form(imagebuilder_client: Any, parent: str
     assert parent in message
 
 
+@pytest.mark.parametrize("parent", ["ami-01234567", "ami-0123456789abcdef0"])
+def test_parent_ami_id_has_8_or_17_hex_digits(imagebuilder_client: Any, parent: str) -> None:
+    arn = make_recipe(imagebuilder_client, parentImage=parent)
+    recipe = imagebuilder_client.get_image_recipe(imageRecipeArn=arn)["imageRecipe"]
+    assert (recipe["parentImage"], recipe["platform"]) == (parent, "Linux")
+
+
+# EC2 ids have 8 or 17 hex digits, nothing in between, and nothing after them.
+@pytest.mark.parametrize(
+    "parent", ["ami-0123456789", "ami-0123456789abcdef", "ami-0123456789abcdef0\n"]
+)
+def test_parent_ami_id_of_another_length_is_refused(imagebuilder_client: Any, parent: str) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        make_recipe(imagebuilder_client, parentImage=parent)
+    assert error_of(excinfo) == (
+        "InvalidParameterValueException",
+        "The value supplied for parameter 'parentImage' is not valid. "
+        f"'{parent}' is not a valid parent image. Specify an AMI ID, an Image Builder image "
+        "ARN, an SSM parameter (ssm:<name>) or an AWS Marketplace product ID.",
+    )
+    assert imagebuilder_client.list_image_recipes()["imageRecipeSummaryList"] == []
+
+
 def test_throughput_is_refused_for_volume_types_other_than_gp3(imagebuilder_client: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         make_recipe(

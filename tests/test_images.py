@@ -317,6 +317,22 @@ def test_distribute_image(imagebuilder_client: Any) -> None:
     assert error["Code"] == "InvalidParameterValueException"
 
 
+@pytest.mark.parametrize("source", ["ami-0123456789", "ami-0123456789abcdef0\n"])
+def test_distribute_image_source_must_be_an_ami_id(imagebuilder_client: Any, source: str) -> None:
+    error = raised_error(
+        imagebuilder_client.distribute_image,
+        sourceImage=source,
+        distributionConfigurationArn=distribution(imagebuilder_client, ("eu-central-1",)),
+        executionRole="ImageBuilderRole",
+    )
+    assert (error["Code"], error["Message"]) == (
+        "InvalidParameterValueException",
+        "The value supplied for parameter 'sourceImage' is not valid. "
+        "'sourceImage' must be an image ARN or an AMI id (ami-<hex>).",
+    )
+    assert imagebuilder_client.list_images()["imageVersionList"] == []
+
+
 # -- cancel and retry ---------------------------------------------------------------------
 
 

@@ -36,7 +36,6 @@ from .versioned import (
 from .versions import parse_version
 
 __all__ = [
-    "AMI_ID",
     "advance",
     "cancel",
     "configuration",
@@ -223,7 +222,6 @@ def _has_outputs(image: Image) -> bool:
 
 
 _RESOURCE_NAME = re.compile(str(member_pattern("CreateImageRecipeRequest", "name")))
-AMI_ID = re.compile(r"^ami-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
 
 
 def _ami_id() -> str:

@@ -28,6 +28,7 @@ from .arns import parse_arn, slug
 from .backend import Backend, add_seeder
 from .components import Component, component_from_fields
 from .documents import parse_component_document
+from .identifiers import platform_from_name
 from .versioned import resolve
 from .versions import SemanticVersion, parse_version
 from .workflows import Workflow, workflow_from_fields
@@ -620,14 +621,6 @@ def seed(backend: Backend) -> None:
 add_seeder(AWS_ACCOUNT, seed)
 
 
-def _platform_from_name(name: str) -> str:
-    if "windows" in name:
-        return "Windows"
-    if "macos" in name:
-        return "macOS"
-    return "Linux"
-
-
 def _derived_data(name: str, platform: str, component_type: str) -> str:
     phase = "test" if component_type == "TEST" else "build"
     action = "ExecutePowerShell" if platform == "Windows" else "ExecuteBash"
@@ -683,7 +676,7 @@ def aws_component(backend: Backend, arn: str) -> Component | None:
             "description": known.description,
         }
     else:
-        platform = _platform_from_name(parsed.name)
+        platform = platform_from_name(parsed.name)
         kind = "TEST" if "test" in parsed.name.split("-") else "BUILD"
         data, extra = _derived_data(parsed.name, platform, kind), {}
     return _make_component(

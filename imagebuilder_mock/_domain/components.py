@@ -9,7 +9,6 @@ components (the catalog).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +26,7 @@ from .documents import (
     shell_component_data,
 )
 from .filters import Matcher, field_equals
+from .identifiers import is_s3_uri
 from .listing import list_page
 from .operations import check_dry_run, handles
 from .versioned import (
@@ -53,8 +53,6 @@ __all__ = [
     "component_from_fields",
     "find_component",
 ]
-
-_S3_URI = re.compile(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$")
 
 
 @register_kind
@@ -116,7 +114,7 @@ def check_exactly_one_source(params: dict[str, Any]) -> None:
 
 
 def check_s3_uri(uri: str) -> None:
-    if not _S3_URI.match(uri):
+    if not is_s3_uri(uri):
         raise invalid_value("uri", "The uri must be an Amazon S3 URL of the form s3://bucket/key.")
 
 

@@ -16,7 +16,6 @@ from .._protocol.validation import check_as_member
 from .arns import parse_arn
 from .backend import Backend
 from .builds import (
-    AMI_ID,
     cancel,
     configuration,
     distribution_targets,
@@ -27,6 +26,7 @@ from .builds import (
     start_build,
 )
 from .filters import Matcher, field_equals
+from .identifiers import is_ami_id
 from .image_records import Image
 from .listing import list_page
 from .operations import handles
@@ -253,7 +253,7 @@ def distribute_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]
         if origin is None or not backend.owns(origin):
             raise not_found(source)
         name, version, platform = origin.name, origin.version, origin.platform
-    elif AMI_ID.match(source):
+    elif is_ami_id(source):
         # An AMI id: the new image is named after it, at 1.0.0.
         name, version, platform = source, SemanticVersion(1, 0, 0), "Linux"
     else:

@@ -27,6 +27,7 @@ from .arns import parse_arn, slug
 from .backend import Backend
 from .components import Component, find_component
 from .filters import Matcher, field_equals
+from .identifiers import is_ami_id, is_s3_uri, platform_from_name
 from .listing import list_page
 from .operations import check_dry_run, handles
 from .resources import Resource
@@ -48,7 +49,6 @@ __all__ = [
     "ImageRecipe",
     "Recipe",
     "next_version",
-    "platform_from_name",
 ]
 
 # "A recipe can contain a maximum of 20 build and test components ... by
@@ -59,7 +59,6 @@ COMPONENT_QUOTA = 20
 # Request members that are identity or plumbing, not part of the recipe itself.
 _NOT_SETTINGS = frozenset({"name", "semanticVersion", "tags", "clientToken", "dryRun"})
 
-_AMI_ID = re.compile(r"^ami-[0-9a-f]{8,17}$")
 # Marketplace product ids: ``prod-<base32>`` and the older UUID form.
 _PRODUCT_ID = re.compile(
     r"^(?:prod-[a-z0-9]{8,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
@@ -158,16 +157,6 @@ def next_version(
 # -- parent images ------------------------------------------------------------------
 
 
-def platform_from_name(name: str) -> str:
-    """The platform a name implies: ``windows`` → Windows, ``macos`` → macOS, else Linux."""
-    lowered = name.lower()
-    if "windows" in lowered:
-        return "Windows"
-    if "macos" in lowered:
-        return "macOS"
-    return "Linux"
-
-
 def _parent_image_record(backend: Backend, arn: str, parameter: str) -> Resource | None:
     """The image an Image Builder image ARN names, if it must and can be found.
 
@@ -219,7 +208,7 @@ def _ami_parent(backend: Backend, parent: str, parameter: str) -> _Parent:
     if parent.startswith("ssm:") and len(parent) > len("ssm:"):
         # Public AMI parameters name their OS (…/ami-windows-latest/…).
         return _Parent(platform_from_name(parent))
-    if _AMI_ID.match(parent) or _PRODUCT_ID.match(parent):
+    if is_ami_id(parent) or _PRODUCT_ID.match(parent):
         # Nothing in an AMI or product id tells the platform: Linux, the common case.
         return _Parent("Linux")
     raise invalid_value(
@@ -467,7 +456,7 @@ def _check_dockerfile(params: dict[str, Any]) -> None:
             "You must specify exactly one of dockerfileTemplateData or dockerfileTemplateUri."
         )
     uri = params.get("dockerfileTemplateUri")
-    if uri is not None and not re.match(r"^s3://[^/]+/.+", uri):
+    if uri is not None and not is_s3_uri(uri):
         raise invalid_value(
             "dockerfileTemplateUri", f"'{uri}' is not an Amazon S3 URI (s3://bucket/key)."
         )
