@@ -11,7 +11,7 @@ import difflib
 import functools
 
 from ._errors import ImageBuilderError, error_class
-from ._protocol.model import operation, service_model
+from ._model import operation, service_model
 
 __all__ = ["declared_errors", "error_for", "require_count"]
 

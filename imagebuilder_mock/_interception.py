@@ -25,7 +25,7 @@ from botocore.handlers import BUILTIN_HANDLERS
 from . import _waiters
 from ._domain.progression import answering_waiter
 from ._integrations import moto_active
-from ._protocol.model import SERVICE_NAME
+from ._model import SERVICE_NAME
 
 if TYPE_CHECKING:
     from ._service import Service

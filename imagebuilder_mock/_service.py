@@ -23,7 +23,7 @@ from ._errors import (
     ServiceError,
     error_class,
 )
-from ._protocol.model import operation as operation_model
+from ._model import operation as operation_model
 from ._protocol.requests import parse_request
 from ._protocol.responses import WireResponse, error_response, success_response
 from ._protocol.validation import compile_input, output_problems

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ._domain.operations import HANDLERS
-from ._protocol.model import service_model
+from ._model import service_model
 
 __all__ = ["coverage_page", "main"]
 

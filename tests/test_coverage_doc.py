@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from imagebuilder_mock._domain.operations import HANDLERS
-from imagebuilder_mock._protocol.model import service_model
+from imagebuilder_mock._model import service_model
 from imagebuilder_mock.coverage import REGENERATE, coverage_page, main
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "coverage.md"

@@ -14,7 +14,7 @@ from errors import error_of
 
 from imagebuilder_mock import ImageBuilderMock
 from imagebuilder_mock._domain import operations
-from imagebuilder_mock._protocol.model import service_model
+from imagebuilder_mock._model import service_model
 
 LIST = "ListInfrastructureConfigurations"
 SUMMARIES = "infrastructureConfigurationSummaryList"

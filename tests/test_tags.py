@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 from errors import error_of
 from model import requires_reserved_resource_tags
 
-from imagebuilder_mock._protocol.model import service_model
+from imagebuilder_mock._model import service_model
 
 MISSING = "arn:aws:imagebuilder:us-east-1:123456789012:infrastructure-configuration/missing"
 

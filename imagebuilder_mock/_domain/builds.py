@@ -8,6 +8,7 @@ outputs (AMIs, container images) appear when a build reaches INTEGRATING.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import secrets
 from collections.abc import Callable, Iterable
@@ -18,7 +19,7 @@ from .._errors import (
     InvalidRequest,
     invalid_value,
 )
-from .._protocol.model import member_pattern
+from .._model import member_pattern
 from .arns import parse_arn, slug
 from .backend import Backend
 from .image_records import SETTLE_HOOKS, TRANSITION_HOOKS, AmiTarget, Image, os_version_from_name
@@ -221,7 +222,10 @@ def _has_outputs(image: Image) -> bool:
     return bool(image.output_resources.get("amis") or image.output_resources.get("containers"))
 
 
-_RESOURCE_NAME = re.compile(str(member_pattern("CreateImageRecipeRequest", "name")))
+@functools.cache
+def _resource_name() -> re.Pattern[str]:
+    # Compiled on first use, so importing the package does not read the model.
+    return re.compile(str(member_pattern("CreateImageRecipeRequest", "name")))
 
 
 def _ami_id() -> str:
@@ -480,8 +484,9 @@ def imported_image(
     name = params["name"]
     # ImportVmImage's model lets any text through as ``name``; an image name still
     # follows the rule of every resource name, or it could not have an ARN.
-    if not _RESOURCE_NAME.match(name):
-        raise invalid_value("name", f"'name' must match pattern {_RESOURCE_NAME.pattern}")
+    resource_name = _resource_name()
+    if not resource_name.match(name):
+        raise invalid_value("name", f"'name' must match pattern {resource_name.pattern}")
     version_arn = backend.arn("image", slug(name), str(version))
     build = backend.next_build(version_arn)
     platform = params.get("platform", "Linux")

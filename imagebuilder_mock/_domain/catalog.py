@@ -23,7 +23,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any
 
-from .._protocol.model import service_model
+from .._model import service_model
 from .arns import parse_arn, slug
 from .backend import Backend, add_seeder
 from .components import Component, component_from_fields
@@ -641,8 +641,11 @@ def _derived_data(name: str, platform: str, component_type: str) -> str:
     )
 
 
-# The model's ResourceName pattern, which every published component name meets.
-_PUBLISHABLE_NAME = re.compile(str(service_model().shape_for("ResourceName").metadata["pattern"]))
+@functools.cache
+def _publishable_name() -> re.Pattern[str]:
+    """The model's ResourceName pattern, which every published component name meets
+    (compiled on first use, so importing the package does not read the model)."""
+    return re.compile(str(service_model().shape_for("ResourceName").metadata["pattern"]))
 
 
 def aws_component(backend: Backend, arn: str) -> Component | None:
@@ -664,7 +667,7 @@ def aws_component(backend: Backend, arn: str) -> Component | None:
     if found is not None:
         return found
     # Only a name AWS could have published, in the caller's own region, is taken on trust.
-    if parsed.region != backend.region or not _PUBLISHABLE_NAME.match(parsed.name):
+    if parsed.region != backend.region or not _publishable_name().match(parsed.name):
         return None
     nodes = [0 if n == "x" else int(n) for n in (parsed.version or "x.x.x").split(".")]
     version = SemanticVersion(*nodes) if any(nodes) else SemanticVersion(1, 0, 0)

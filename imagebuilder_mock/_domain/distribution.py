@@ -38,12 +38,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._errors import InvalidParameterCombination, invalid_value
-from .._protocol.regions import partition_of, partition_regions
 from .arns import slug
 from .backend import Backend
 from .filters import Matcher, field_equals
 from .listing import list_page
 from .operations import check_dry_run, handles
+from .regions import partition_of, partition_regions
 from .resources import Resource, iso_time
 
 __all__ = ["DEFAULT_TIMEOUT_MINUTES", "DistributionConfiguration"]

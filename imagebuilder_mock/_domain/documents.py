@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from .._errors import InvalidParameterValue, invalid_value
-from .._protocol.model import service_model
+from .._model import service_model
 from . import bounded_yaml
 
 __all__ = [

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._errors import InvalidRequest, ResourceNotFound, invalid_value, not_found
-from .._protocol.model import service_model
+from .._model import service_model
 from . import builds
 from .backend import Backend
 from .documents import WorkflowStep

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._errors import invalid_value
-from .._protocol.json_text import load_json
+from .._json_text import load_json
 
 __all__ = ["allows", "validate_policy"]
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._protocol.model import member_pattern
+from .._model import member_pattern
 from .backend import Backend
 from .progression import (
     LIFECYCLE_STATUSES,

@@ -12,7 +12,7 @@ from .._errors import (
     invalid_value,
     not_found,
 )
-from .._protocol.validation import check_as_member
+from .._model import member_enum
 from .arns import parse_arn
 from .backend import Backend
 from .builds import (
@@ -224,7 +224,10 @@ def import_vm_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
 def import_disk_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     # The request's ``platform`` is any text, but the image shows it as its
     # Platform enum: a value outside the enum would break every later response.
-    check_as_member("Image", "platform", params["platform"], "platform")
+    # A model without the enum leaves the member free, as the request's own shape does.
+    platforms = member_enum("Image", "platform")
+    if platforms and params["platform"] not in platforms:
+        raise invalid_value("platform", f"'platform' must be one of: {', '.join(platforms)}.")
     infrastructure = configuration(
         backend,
         params["infrastructureConfigurationArn"],

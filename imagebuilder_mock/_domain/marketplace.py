@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .._errors import InvalidRequest, invalid_value, not_found
-from .._protocol.model import service_model
+from .._model import service_model
 from .arns import parse_arn
 from .backend import Backend, add_seeder
 from .components import Component, component_from_fields

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._protocol.model import shape_members
+from .._model import shape_members
 
 __all__ = ["Resource", "iso_time", "shaped"]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._errors import invalid_value
-from .._protocol.model import shape_members
+from .._model import shape_members
 from .backend import Backend
 from .filters import Matcher, apply_filters, field_equals
 from .image_records import Image

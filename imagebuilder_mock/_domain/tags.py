@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from .._errors import ResourceNotFound, invalid_value
-from .._protocol.model import service_model
+from .._model import service_model
 from .backend import Backend
 from .operations import handles
 from .resources import Resource

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 from botocore.model import OperationModel
 
 from .._errors import ImageBuilderError, InvalidRequest, invalid_value
-from .json_text import JsonTextError, load_json
+from .._json_text import JsonTextError, load_json
 
 __all__ = ["parse_request"]
 

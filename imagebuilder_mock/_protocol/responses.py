@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from .._errors import ImageBuilderError
-from .model import error_status
+from .._model import error_status
 
 __all__ = ["WireResponse", "error_response", "success_response"]
 

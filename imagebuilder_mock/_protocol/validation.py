@@ -20,9 +20,8 @@ from typing import Any
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from .._errors import invalid_value
-from .model import service_model
 
-__all__ = ["check_as_member", "compile_input", "output_problems"]
+__all__ = ["compile_input", "output_problems"]
 
 Check = Callable[[Any, str], Any]
 
@@ -285,14 +284,6 @@ def compile_input(shape: Shape) -> Check:
     if shape.type_name == "structure" and shape.name in _STRUCTURES:
         return _STRUCTURES[shape.name]
     return _compile(shape)
-
-
-def check_as_member(structure: str, member: str, value: Any, path: str) -> Any:
-    """Check a request value against the model's rules for the member that will
-    show it (``Image.platform``), when the request's own shape is looser."""
-    shape = service_model().shape_for(structure)
-    assert isinstance(shape, StructureShape)
-    return compile_input(shape.members[member])(value, path)
 
 
 # -- output checking -------------------------------------------------------------------

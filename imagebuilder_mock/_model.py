@@ -1,4 +1,9 @@
-"""The botocore service model: the contract for every operation, shape and error status."""
+"""The botocore service model: the contract for every operation, shape and error status.
+
+A leaf: it imports nothing of the package, so the protocol layer and the domain
+both read the model through it without depending on each other. The model is
+read on first use, not when the package is imported.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from botocore.model import OperationModel, ServiceModel
 
 __all__ = [
     "error_status",
+    "member_enum",
     "member_pattern",
     "operation",
     "service_model",
@@ -60,3 +66,11 @@ def member_pattern(shape_name: str, member: str = "version") -> str | None:
     shape = service_model().shape_for(shape_name)
     target = getattr(shape, "members", {}).get(member)
     return None if target is None else target.metadata.get("pattern")
+
+
+@functools.cache
+def member_enum(shape_name: str, member: str) -> tuple[str, ...]:
+    """The ``enum`` of a structure member's shape, in model order (empty if none)."""
+    shape = service_model().shape_for(shape_name)
+    target = getattr(shape, "members", {}).get(member)
+    return () if target is None else tuple(target.metadata.get("enum", ()))
