@@ -20,4 +20,5 @@ def raised_error(call: Any, **kwargs: Any) -> dict[str, str]:
     """The whole ``Error`` member a call answers; the call must fail."""
     with pytest.raises(ClientError) as excinfo:
         call(**kwargs)
-    return excinfo.value.response["Error"]  # type: ignore[no-any-return]
+    error = excinfo.value.response["Error"]
+    return {key: str(value) for key, value in error.items()}

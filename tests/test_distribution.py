@@ -635,13 +635,16 @@ def test_list_pages_through_a_name_filter(imagebuilder_client: Any) -> None:
     values = ["web*"] if filter_values_allow_wildcards() else [f"web-{c}" for c in "abcde"]
     request: dict[str, Any] = {"filters": [{"name": "name", "values": values}], "maxResults": 2}
 
-    while True:
+    # Bounded, so tokens that never run out fail the test instead of hanging it.
+    for _ in range(10):
         response = imagebuilder_client.list_distribution_configurations(**request)
         pages += 1
         names += [s["name"] for s in response["distributionConfigurationSummaryList"]]
         if "nextToken" not in response:
             break
         request["nextToken"] = response["nextToken"]
+    else:
+        pytest.fail("list_distribution_configurations still returns a nextToken after 10 pages")
 
     assert names == ["web-a", "web-b", "web-c", "web-d", "web-e"]
     assert pages == 3

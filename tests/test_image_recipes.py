@@ -774,9 +774,14 @@ def test_list_pages(imagebuilder_client: Any) -> None:
     created = [make_recipe(imagebuilder_client, version=f"1.0.{i}") for i in range(5)]
     page = imagebuilder_client.list_image_recipes(maxResults=2)
     seen = [r["arn"] for r in page["imageRecipeSummaryList"]]
-    while "nextToken" in page:
+    # Five recipes two at a time take three pages: more means the tokens loop.
+    for _ in range(10):
+        if "nextToken" not in page:
+            break
         page = imagebuilder_client.list_image_recipes(maxResults=2, nextToken=page["nextToken"])
         seen += [r["arn"] for r in page["imageRecipeSummaryList"]]
+    else:
+        pytest.fail("list_image_recipes still returns a nextToken after 10 pages")
     assert seen == created[::-1]
     paginator = imagebuilder_client.get_paginator("list_image_recipes")
     pages = list(paginator.paginate(PaginationConfig={"PageSize": 3}))

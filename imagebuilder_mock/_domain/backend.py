@@ -29,7 +29,6 @@ __all__ = [
     "BackendRegistry",
     "Clock",
     "add_seeder",
-    "serving_backend",
 ]
 
 R = TypeVar("R", bound=Resource)
@@ -58,16 +57,6 @@ class Backend:
 
     def now(self) -> dt.datetime:
         return self.registry.clock()
-
-    @contextlib.contextmanager
-    def serving(self) -> Iterator[None]:
-        """Mark this backend's account and region as the caller of the operation
-        being handled (page tokens are bound to them)."""
-        token = _SERVING.set(self)
-        try:
-            yield
-        finally:
-            _SERVING.reset(token)
 
     def arn(
         self,
@@ -192,17 +181,6 @@ class Backend:
                     resolve(self, ref) is target for resolve in REFERENCE_RESOLVERS
                 ):
                     raise dependency_error(target.arn)
-
-
-# The backend whose operation is being handled in this thread (see ``serving``).
-_SERVING: contextvars.ContextVar[Backend | None] = contextvars.ContextVar(
-    "imagebuilder_serving", default=None
-)
-
-
-def serving_backend() -> Backend | None:
-    """The backend of the operation being handled, None outside any handler."""
-    return _SERVING.get()
 
 
 # Set while a read-only request is handled in this thread (see ``BackendRegistry.reading``).

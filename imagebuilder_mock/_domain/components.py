@@ -293,6 +293,7 @@ def list_components(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     # Deprecated versions are listed only when a ``status`` filter asks for them.
     hide_deprecated = not any(f.get("name") == "status" for f in filters or [])
     return list_page(
+        backend,
         "ListComponents",
         newest_per_series(owned(backend, Component, params.get("owner")), by_name, hide_deprecated),
         params,
@@ -306,6 +307,7 @@ def list_components(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
 @handles("ListComponentBuildVersions")
 def list_component_build_versions(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     return list_page(
+        backend,
         "ListComponentBuildVersions",
         builds_of(backend, params.get("componentVersionArn"), Component, "componentVersionArn"),
         params,

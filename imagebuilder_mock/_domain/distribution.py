@@ -269,6 +269,7 @@ def delete_distribution_configuration(backend: Backend, params: dict[str, Any]) 
 @handles("ListDistributionConfigurations")
 def list_distribution_configurations(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     return list_page(
+        backend,
         "ListDistributionConfigurations",
         backend.of_kind(DistributionConfiguration),
         params,

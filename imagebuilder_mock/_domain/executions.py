@@ -637,7 +637,11 @@ def list_workflow_executions(backend: Backend, params: dict[str, Any]) -> dict[s
     if image is None:
         raise not_found(arn)
     page, token = paginate(
-        "ListWorkflowExecutions", executions_of(backend, arn), lambda e: (e.sequence,), params
+        backend,
+        "ListWorkflowExecutions",
+        executions_of(backend, arn),
+        lambda e: (e.sequence,),
+        params,
     )
     result: dict[str, Any] = {
         "workflowExecutions": [shaped("WorkflowExecutionMetadata", e.fields()) for e in page],
@@ -661,7 +665,7 @@ def list_workflow_step_executions(backend: Backend, params: dict[str, Any]) -> d
     execution = _execution(backend, params["workflowExecutionId"])
     image = _image_of(backend, execution.image_arn)
     page, token = paginate(
-        "ListWorkflowStepExecutions", execution.steps, lambda s: (s.index,), params
+        backend, "ListWorkflowStepExecutions", execution.steps, lambda s: (s.index,), params
     )
     result: dict[str, Any] = {
         "steps": [shaped("WorkflowStepMetadata", s.fields(image)) for s in page],
@@ -679,7 +683,11 @@ def list_workflow_step_executions(backend: Backend, params: dict[str, Any]) -> d
 def list_waiting_workflow_steps(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     steps = sorted(waiting_steps(backend), key=lambda s: (s.execution.sequence, s.index))
     page, token = paginate(
-        "ListWaitingWorkflowSteps", steps, lambda s: (s.execution.sequence, s.index), params
+        backend,
+        "ListWaitingWorkflowSteps",
+        steps,
+        lambda s: (s.execution.sequence, s.index),
+        params,
     )
     result: dict[str, Any] = {
         "steps": [shaped("WorkflowStepExecution", s.fields(None)) for s in page]

@@ -108,6 +108,7 @@ def list_images(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
         if params.get("includeDeprecated") or image.status != "DEPRECATED"
     ]
     return list_page(
+        backend,
         "ListImages",
         newest_per_series(candidates, by_name),
         params,
@@ -123,6 +124,7 @@ def summaries_page(
 ) -> dict[str, Any]:
     """A page of ImageSummary entries, newest build first, shown as observations."""
     result = list_page(
+        backend,
         operation,
         images,
         params,
@@ -203,6 +205,7 @@ def list_image_packages(backend: Backend, params: dict[str, Any]) -> dict[str, A
     from .pagination import paginate
 
     page, token = paginate(
+        backend,
         "ListImagePackages",
         packages,
         lambda p: (p["packageName"], p["packageVersion"]),

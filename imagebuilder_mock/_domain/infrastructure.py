@@ -101,6 +101,7 @@ def delete_infrastructure_configuration(backend: Backend, params: dict[str, Any]
 @handles("ListInfrastructureConfigurations")
 def list_infrastructure_configurations(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     return list_page(
+        backend,
         "ListInfrastructureConfigurations",
         backend.of_kind(InfrastructureConfiguration),
         params,

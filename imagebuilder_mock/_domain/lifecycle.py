@@ -360,6 +360,7 @@ def delete_lifecycle_policy(backend: Backend, params: dict[str, Any]) -> dict[st
 def list_lifecycle_policies(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     apply_due_updates(backend)
     return list_page(
+        backend,
         "ListLifecyclePolicies",
         backend.of_kind(LifecyclePolicy),
         params,
@@ -818,6 +819,7 @@ def list_lifecycle_executions(backend: Backend, params: dict[str, Any]) -> dict[
     if not executions and backend.find(arn) is None:
         raise not_found(arn)
     return list_page(
+        backend,
         "ListLifecycleExecutions",
         executions,
         params,
@@ -836,7 +838,7 @@ def list_lifecycle_execution_resources(backend: Backend, params: dict[str, Any])
     parent = params.get("parentResourceId")
     indexed = [(i, r) for i, r in enumerate(execution.resources) if r.parent == parent]
     page, token = paginate(
-        "ListLifecycleExecutionResources", indexed, lambda item: (item[0],), params
+        backend, "ListLifecycleExecutionResources", indexed, lambda item: (item[0],), params
     )
     result: dict[str, Any] = {
         "lifecycleExecutionId": execution.execution_id,

@@ -7,7 +7,6 @@ validated parameters, and returns a dict shaped like the operation's output
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -23,13 +22,7 @@ HANDLERS: dict[str, Handler] = {}
 
 def handles(operation: str) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
-        @functools.wraps(handler)
-        def serve(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
-            # Page tokens are bound to the caller: the handler runs as its backend.
-            with backend.serving():
-                return handler(backend, params)
-
-        HANDLERS[operation] = serve
+        HANDLERS[operation] = handler
         return handler
 
     return register

@@ -18,10 +18,12 @@ import hmac
 import json
 import os
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._errors import InvalidPaginationToken
-from .backend import serving_backend
+
+if TYPE_CHECKING:
+    from .backend import Backend
 
 __all__ = ["DEFAULT_PAGE_SIZE", "paginate"]
 
@@ -39,11 +41,8 @@ def _sign(payload: bytes) -> str:
 _PAGING = frozenset({"maxResults", "nextToken"})
 
 
-def _scope(operation: str, params: dict[str, Any]) -> str:
+def _scope(backend: Backend, operation: str, params: dict[str, Any]) -> str:
     """What a token is valid for: operation, caller and the listing's parameters."""
-    backend = serving_backend()
-    if backend is None:
-        raise RuntimeError(f"{operation} pages outside an operation handler")
     listing = {k: v for k, v in params.items() if k not in _PAGING}
     text = json.dumps(
         [operation, backend.account_id, backend.region, listing],
@@ -76,6 +75,7 @@ def _decode(operation: str, scope: str, token: str) -> tuple[Any, ...]:
 
 
 def paginate(
+    backend: Backend,
     operation: str,
     items: Sequence[T],
     sort_key: Callable[[T], tuple[Any, ...]],
@@ -83,10 +83,12 @@ def paginate(
 ) -> tuple[list[T], str | None]:
     """One page of ``items`` (already in ascending ``sort_key`` order) and the next token.
 
+    ``backend`` is the caller's: the token is bound to its account and region.
+
     ``sort_key`` must be unique per item and hold only strings and integers.
     """
     size = params.get("maxResults") or DEFAULT_PAGE_SIZE
-    scope = _scope(operation, params)
+    scope = _scope(backend, operation, params)
     keys = [sort_key(item) for item in items]
     start = 0
     token = params.get("nextToken")

@@ -584,7 +584,7 @@ def _by_name(pipeline: ImagePipeline) -> tuple[str, str]:
 def list_image_pipelines(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     chosen = apply_filters(backend.of_kind(ImagePipeline), params.get("filters"), _MATCHERS)
     chosen.sort(key=_by_name)
-    page, token = paginate("ListImagePipelines", chosen, _by_name, params)
+    page, token = paginate(backend, "ListImagePipelines", chosen, _by_name, params)
     # Rendered after paging: showing a pipeline observes its last build.
     result: dict[str, Any] = {"imagePipelineList": _rendered(backend, page)}
     if token is not None:

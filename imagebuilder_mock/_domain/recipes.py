@@ -429,6 +429,7 @@ def get_image_recipe(backend: Backend, params: dict[str, Any]) -> dict[str, Any]
 @handles("ListImageRecipes")
 def list_image_recipes(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     return list_page(
+        backend,
         "ListImageRecipes",
         owned(backend, ImageRecipe, params.get("owner")),
         params,
@@ -504,6 +505,7 @@ def get_container_recipe(backend: Backend, params: dict[str, Any]) -> dict[str, 
 @handles("ListContainerRecipes")
 def list_container_recipes(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     return list_page(
+        backend,
         "ListContainerRecipes",
         owned(backend, ContainerRecipe, params.get("owner")),
         params,

@@ -133,7 +133,9 @@ _MATCHERS: dict[str, Matcher[ScanFinding]] = {
 def list_image_scan_findings(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     # The model allows one filter with one value; the protocol layer enforces it.
     chosen = apply_filters(_findings(backend), params.get("filters"), _MATCHERS)
-    page, token = paginate("ListImageScanFindings", chosen, lambda f: (f.sequence,), params)
+    page, token = paginate(
+        backend, "ListImageScanFindings", chosen, lambda f: (f.sequence,), params
+    )
     result: dict[str, Any] = {"findings": [f.view("ImageScanFinding") for f in page]}
     if token is not None:
         result["nextToken"] = token
@@ -220,6 +222,7 @@ def list_image_scan_finding_aggregations(
         for key in keys
     ]
     page, token = paginate(
+        backend,
         "ListImageScanFindingAggregations",
         list(enumerate(responses)),
         lambda item: (item[0],),

@@ -179,6 +179,7 @@ def list_workflows(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     by_name = bool(params.get("byName"))
     version_filter(params.get("filters"), by_name, "Workflows")
     return list_page(
+        backend,
         "ListWorkflows",
         newest_per_series(owned(backend, Workflow, owner), by_name),
         params,
@@ -192,6 +193,7 @@ def list_workflows(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
 @handles("ListWorkflowBuildVersions")
 def list_workflow_build_versions(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     return list_page(
+        backend,
         "ListWorkflowBuildVersions",
         builds_of(backend, params.get("workflowVersionArn"), Workflow, "workflowVersionArn"),
         params,
