@@ -11,15 +11,9 @@ import difflib
 import functools
 
 from ._errors import ImageBuilderError, error_class
-from ._model import operation, service_model
+from ._model import declared_errors, service_model
 
-__all__ = ["declared_errors", "error_for", "require_count"]
-
-
-@functools.cache
-def declared_errors(name: str) -> frozenset[str]:
-    """The error codes an operation declares in the model."""
-    return frozenset(shape.name for shape in operation(name).error_shapes)
+__all__ = ["error_for", "require_count"]
 
 
 @functools.cache

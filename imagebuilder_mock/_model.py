@@ -13,6 +13,7 @@ import botocore.session
 from botocore.model import OperationModel, ServiceModel
 
 __all__ = [
+    "declared_errors",
     "error_status",
     "member_enum",
     "member_pattern",
@@ -33,6 +34,12 @@ def service_model() -> ServiceModel:
 @functools.cache
 def operation(name: str) -> OperationModel:
     return service_model().operation_model(name)
+
+
+@functools.cache
+def declared_errors(name: str) -> frozenset[str]:
+    """The error codes an operation declares in the model."""
+    return frozenset(shape.name for shape in operation(name).error_shapes)
 
 
 @functools.cache

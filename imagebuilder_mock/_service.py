@@ -23,6 +23,7 @@ from ._errors import (
     ServiceError,
     error_class,
 )
+from ._model import declared_errors
 from ._model import operation as operation_model
 from ._protocol.requests import parse_request
 from ._protocol.responses import WireResponse, error_response, success_response
@@ -98,7 +99,7 @@ def _plan(name: str) -> _OperationPlan:
         op = operation_model(name)
         output = op.output_shape
         members = output.members if output is not None else {}
-        errors = frozenset(shape.name for shape in op.error_shapes)
+        errors = declared_errors(name)
         # The tag operations declare InvalidParameterException, not ...ValueException.
         invalid = (
             "InvalidParameterException"
