@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._domain import HANDLERS, BackendRegistry
+from ._domain import BackendRegistry, assemble, handler_table
 from ._errors import (
     ImageBuilderError,
     InvalidRequest,
@@ -70,6 +70,7 @@ def _copied(state: State) -> State:
     registry = state.registry
     memo: dict[int, Any] = {
         id(registry.clock): registry.clock,
+        id(registry.wiring): registry.wiring,
         id(registry._lock): threading.RLock(),
         id(registry.builds.lock): threading.Lock(),
     }
@@ -137,7 +138,8 @@ class Service:
     """The mock's Image Builder: backends, the call log, faults and the clock."""
 
     def __init__(self) -> None:
-        self.registry = BackendRegistry(clock=self.now)
+        self.handlers = handler_table()
+        self.registry = BackendRegistry(assemble(), clock=self.now)
         self.calls: list[Call] = []
         self.check_responses = False
         self.frozen_time: dt.datetime | None = None
@@ -220,7 +222,7 @@ class Service:
             fault = self._take_fault(operation)
             if fault is not None:
                 raise fault
-            handler = HANDLERS.get(operation)
+            handler = self.handlers.get(operation)
             if handler is None:
                 raise InvalidRequest(
                     f"The operation '{operation}' is not supported by imagebuilder-mock."
@@ -233,6 +235,9 @@ class Service:
             ):
                 result = backend.idempotency.recall(operation, params)
                 if result is None:
+                    # Time-driven work (a scheduled state update) is settled here,
+                    # once, so that no handler has to remember it.
+                    backend.settle()
                     result = handler(backend, params)
                     if plan.echo_token and "clientToken" in params:
                         result["clientToken"] = params["clientToken"]

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._domain.operations import HANDLERS
+from ._domain import handler_table
 from ._model import service_model
 
 __all__ = ["coverage_page", "main"]
@@ -26,7 +26,8 @@ REGENERATE = "python -m imagebuilder_mock.coverage --write docs/coverage.md"
 def coverage_page() -> str:
     """The Markdown page: a summary, then one table row per operation of the model."""
     operations = sorted(service_model().operation_names)
-    done = [name for name in operations if name in HANDLERS]
+    handlers = handler_table()
+    done = [name for name in operations if name in handlers]
     lines = [
         "# Operation coverage",
         "",
@@ -39,7 +40,7 @@ def coverage_page() -> str:
         "| --- | --- |",
     ]
     lines += [
-        f"| {name} | {'implemented' if name in HANDLERS else 'not implemented'} |"
+        f"| {name} | {'implemented' if name in handlers else 'not implemented'} |"
         for name in operations
     ]
     return "\n".join(lines) + "\n"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from imagebuilder_mock._domain.operations import HANDLERS
+from imagebuilder_mock._domain import handler_table
 from imagebuilder_mock._model import service_model
 from imagebuilder_mock.coverage import REGENERATE, coverage_page, main
 
@@ -25,7 +25,7 @@ def test_page_has_one_line_per_model_operation() -> None:
     names = [row.split("|")[1].strip() for row in rows[1:]]
     assert names == sorted(service_model().operation_names)
     implemented = {row.split("|")[1].strip() for row in rows[1:] if "| implemented |" in row}
-    assert implemented == set(HANDLERS) & set(names)
+    assert implemented == set(handler_table()) & set(names)
     assert "CreateInfrastructureConfiguration" in implemented
 
 

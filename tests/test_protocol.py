@@ -11,9 +11,9 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from builders import COMPONENT_DOCUMENT
 from errors import error_of
+from handlers import replace_handler
 
 from imagebuilder_mock import ImageBuilderMock
-from imagebuilder_mock._domain import operations
 from imagebuilder_mock._model import service_model
 
 LIST = "ListInfrastructureConfigurations"
@@ -161,12 +161,12 @@ def test_tag_operations_answer_invalid_parameter(imagebuilder_client: Any) -> No
 
 
 def test_handler_defect_is_a_service_exception(
-    imagebuilder_client: Any, monkeypatch: pytest.MonkeyPatch
+    imagebuilder_client: Any, imagebuilder_mock: ImageBuilderMock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
         raise KeyError("placement")
 
-    monkeypatch.setitem(operations.HANDLERS, LIST, broken)
+    replace_handler(imagebuilder_mock, monkeypatch, LIST, broken)
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.list_infrastructure_configurations()
     assert error_of(caught) == ("ServiceException", "KeyError: 'placement'")
@@ -174,9 +174,9 @@ def test_handler_defect_is_a_service_exception(
 
 
 def test_operation_without_handler_is_an_invalid_request(
-    imagebuilder_client: Any, monkeypatch: pytest.MonkeyPatch
+    imagebuilder_client: Any, imagebuilder_mock: ImageBuilderMock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delitem(operations.HANDLERS, LIST)
+    replace_handler(imagebuilder_mock, monkeypatch, LIST, None)
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.list_infrastructure_configurations()
     assert error_of(caught) == (

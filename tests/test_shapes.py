@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from handlers import replace_handler
 from model import known_members, members
 
 from imagebuilder_mock import ImageBuilderMock
-from imagebuilder_mock._domain import operations
 
 # Every optional member of the request; members the installed model lacks are
 # left out (botocore refuses them), and a test below proves none is missing.
@@ -121,7 +121,7 @@ def test_response_checking_is_on_for_the_suite(imagebuilder_mock: ImageBuilderMo
 def test_response_matches_output_shape(
     operation: str, imagebuilder_client: Any, imagebuilder_mock: ImageBuilderMock
 ) -> None:
-    assert operation in operations.HANDLERS
+    assert operation in imagebuilder_mock.service.handlers
     response = CALLS[operation](imagebuilder_client)
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
     answered = [call for call in imagebuilder_mock.calls if call.operation == operation]
@@ -129,14 +129,14 @@ def test_response_matches_output_shape(
 
 
 def test_a_response_with_an_unknown_member_is_refused(
-    imagebuilder_client: Any, monkeypatch: pytest.MonkeyPatch
+    imagebuilder_client: Any, imagebuilder_mock: ImageBuilderMock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = operations.HANDLERS["ListInfrastructureConfigurations"]
+    original = imagebuilder_mock.service.handlers["ListInfrastructureConfigurations"]
 
     def sloppy(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
         return {**original(backend, params), "surprise": 1}
 
-    monkeypatch.setitem(operations.HANDLERS, "ListInfrastructureConfigurations", sloppy)
+    replace_handler(imagebuilder_mock, monkeypatch, "ListInfrastructureConfigurations", sloppy)
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.list_infrastructure_configurations()
     error = caught.value.response["Error"]
@@ -149,12 +149,12 @@ def test_a_response_with_an_unknown_member_is_refused(
 
 
 def test_a_response_with_a_wrong_type_is_refused(
-    imagebuilder_client: Any, monkeypatch: pytest.MonkeyPatch
+    imagebuilder_client: Any, imagebuilder_mock: ImageBuilderMock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def wrong(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
         return {"infrastructureConfigurationSummaryList": {"not": "a list"}}
 
-    monkeypatch.setitem(operations.HANDLERS, "ListInfrastructureConfigurations", wrong)
+    replace_handler(imagebuilder_mock, monkeypatch, "ListInfrastructureConfigurations", wrong)
     with pytest.raises(ClientError) as caught:
         imagebuilder_client.list_infrastructure_configurations()
     assert caught.value.response["Error"]["Code"] == "ServiceException"

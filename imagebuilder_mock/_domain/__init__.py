@@ -1,49 +1,12 @@
 """Image Builder semantics: resources, versions, state, and one handler per operation.
 
-Importing this package registers every resource family's handlers.
+``assembly`` puts the families together; the service asks it for the handler
+table and the wiring of every new registry.
 """
 
 from __future__ import annotations
 
-from . import (
-    builds,
-    catalog,
-    catalog_images,
-    components,
-    distribution,
-    executions,
-    images,
-    infrastructure,
-    lifecycle,
-    marketplace,
-    pipelines,
-    policies,
-    recipes,
-    scans,
-    tags,
-    workflows,
-)
-from .backend import Backend, BackendRegistry
-from .operations import HANDLERS
+from .assembly import assemble, handler_table
+from .backend import Backend, BackendRegistry, Wiring
 
-__all__ = [
-    "HANDLERS",
-    "Backend",
-    "BackendRegistry",
-    "builds",
-    "catalog",
-    "catalog_images",
-    "components",
-    "distribution",
-    "executions",
-    "images",
-    "infrastructure",
-    "lifecycle",
-    "marketplace",
-    "pipelines",
-    "policies",
-    "recipes",
-    "scans",
-    "tags",
-    "workflows",
-]
+__all__ = ["Backend", "BackendRegistry", "Wiring", "assemble", "handler_table"]

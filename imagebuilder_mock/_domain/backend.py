@@ -6,8 +6,9 @@ import contextlib
 import contextvars
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterator
-from typing import TypeVar
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from .._errors import (
     DryRunOperation,
@@ -23,12 +24,14 @@ from .progression import BuildControl
 from .resources import Resource
 
 __all__ = [
-    "REFERENCE_RESOLVERS",
-    "SEEDERS",
     "Backend",
     "BackendRegistry",
     "Clock",
-    "add_seeder",
+    "Observer",
+    "Resolver",
+    "Seeder",
+    "Settler",
+    "Wiring",
 ]
 
 R = TypeVar("R", bound=Resource)
@@ -37,6 +40,30 @@ Clock = Callable[[], dt.datetime]
 
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
+
+
+# Seeds a new backend of an account with what it starts with (AWS-managed resources).
+Seeder = Callable[["Backend"], None]
+# Settles what the clock has made due, before a request is handled.
+Settler = Callable[["Backend"], None]
+# Picks the resource a version or wildcard reference stands for now, so that
+# dependency checks see through it.
+Resolver = Callable[["Backend", str], "Resource | None"]
+# Told of every image status change as (backend, image, old, new); ``old`` is
+# "" when the image is created. Typed loosely here because the image record
+# lives above the backend; ``image_records.transition`` is the only caller.
+Observer = Callable[["Backend", Any, str, str], None]
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """How the domain's parts meet, as the composition root (``assembly``) put them
+    together: every backend of a registry shares one."""
+
+    seeders: Mapping[str, tuple[Seeder, ...]] = field(default_factory=dict)
+    settlers: tuple[Settler, ...] = ()
+    resolvers: tuple[Resolver, ...] = ()
+    observers: tuple[Observer, ...] = ()
 
 
 class Backend:
@@ -54,6 +81,15 @@ class Backend:
         self._by_class: dict[type[Resource], dict[str, Resource]] = {}
         self.idempotency = IdempotencyLedger()
         self._last_build: dict[str, int] = {}
+
+    @property
+    def wiring(self) -> Wiring:
+        return self.registry.wiring
+
+    def settle(self) -> None:
+        """Settle what the clock has made due here: once per request, before its handler."""
+        for settle in self.registry.wiring.settlers:
+            settle(self)
 
     def now(self) -> dt.datetime:
         return self.registry.clock()
@@ -178,7 +214,7 @@ class Backend:
                 continue
             for ref in resource.references():
                 if ref == target.arn or any(
-                    resolve(self, ref) is target for resolve in REFERENCE_RESOLVERS
+                    resolve(self, ref) is target for resolve in self.registry.wiring.resolvers
                 ):
                     raise dependency_error(target.arn)
 
@@ -189,24 +225,11 @@ _READING: contextvars.ContextVar[bool] = contextvars.ContextVar(
 )
 
 
-# Families whose version or wildcard ARNs stand for a resource add a resolver
-# (reference → the resource it picks now), so dependency checks see through them.
-Resolver = Callable[[Backend, str], "Resource | None"]
-REFERENCE_RESOLVERS: list[Resolver] = []
-
-# Accounts whose backends start with content (AWS-managed resources live under ``aws``).
-SEEDERS: dict[str, list[Callable[[Backend], None]]] = {}
-
-
-def add_seeder(account_id: str, seed: Callable[[Backend], None]) -> None:
-    """Have every new backend of ``account_id`` start with what ``seed`` adds."""
-    SEEDERS.setdefault(account_id, []).append(seed)
-
-
 class BackendRegistry:
     """All backends of a mock, keyed by (account, region)."""
 
-    def __init__(self, clock: Clock = _utc_now) -> None:
+    def __init__(self, wiring: Wiring | None = None, clock: Clock = _utc_now) -> None:
+        self.wiring = wiring or Wiring()
         self.clock = clock
         self._backends: dict[tuple[str, str], Backend] = {}
         self._lock = threading.RLock()
@@ -219,18 +242,18 @@ class BackendRegistry:
         if backend is None and _READING.get():
             # A read creates nothing: an empty backend (with what seeders give
             # every one) answers it and is not kept.
-            backend = Backend(self, account_id, region)
-            for seed in SEEDERS.get(account_id, ()):
-                seed(backend)
-            return backend
+            return self._new(account_id, region)
         if backend is None:
             with self._lock:
                 backend = self._backends.get(key)
                 if backend is None:
-                    backend = Backend(self, account_id, region)
-                    for seed in SEEDERS.get(account_id, ()):
-                        seed(backend)
-                    self._backends[key] = backend
+                    backend = self._backends[key] = self._new(account_id, region)
+        return backend
+
+    def _new(self, account_id: str, region: str) -> Backend:
+        backend = Backend(self, account_id, region)
+        for seed in self.wiring.seeders.get(account_id, ()):
+            seed(backend)
         return backend
 
     def find(self, account_id: str, region: str) -> Backend | None:

@@ -22,7 +22,7 @@ from .._errors import (
 from .._model import member_pattern
 from .arns import parse_arn, slug
 from .backend import Backend
-from .image_records import SETTLE_HOOKS, TRANSITION_HOOKS, AmiTarget, Image, os_version_from_name
+from .image_records import AmiTarget, Image, created, os_version_from_name, transition
 from .progression import (
     BuildFault,
     build_path,
@@ -40,6 +40,7 @@ __all__ = [
     "advance",
     "cancel",
     "configuration",
+    "deliver_outputs",
     "distribution_targets",
     "follow_mode",
     "imported_image",
@@ -47,23 +48,11 @@ __all__ = [
     "plan_fault",
     "resume",
     "run_to_end",
-    "settle",
     "shown",
     "start_build",
 ]
 
 # -- progression ----------------------------------------------------------------------
-
-
-def _enter(backend: Backend, image: Image, status: str, reason: str | None = None) -> None:
-    old = image.status
-    image.status = status
-    image.reason = reason
-    image.entered_at = backend.now()
-    if status in ("INTEGRATING", "AVAILABLE") and not _has_outputs(image):
-        _produce_outputs(backend, image)
-    for hook in TRANSITION_HOOKS:
-        hook(backend, image, old, status)
 
 
 def _step(backend: Backend, image: Image, *, release: bool = False) -> bool:
@@ -79,7 +68,7 @@ def _step(backend: Backend, image: Image, *, release: bool = False) -> bool:
         if not fault.hang:
             image.fault = None
             image.stopped_at = image.status
-            _enter(backend, image, "FAILED", fault.reason)
+            transition(backend, image, "FAILED", fault.reason)
             return True
         image.fault = None
     if release:
@@ -90,7 +79,7 @@ def _step(backend: Backend, image: Image, *, release: bool = False) -> bool:
         return False
     if position + 1 >= len(image.path):
         return False
-    _enter(backend, image, image.path[position + 1])
+    transition(backend, image, image.path[position + 1])
     return True
 
 
@@ -129,14 +118,8 @@ def _catch_up(backend: Backend, image: Image) -> None:
         image.entered_at = entered + dt.timedelta(seconds=control.seconds_per_status)
 
 
-def settle(backend: Backend) -> None:
-    for settle in SETTLE_HOOKS:
-        settle(backend)
-
-
 def shown(backend: Backend, images: Iterable[Image], render: Callable[[Image], Any]) -> list[Any]:
     """Render images as their observers see them, then let observation move them."""
-    settle(backend)
     control = backend.registry.builds
     items = list(images)
     if control.mode == "observe" and waiter_polling():
@@ -176,7 +159,7 @@ def advance(
             raise ValueError(f"{image.arn} is already {image.status}")
         image.stopped_at = image.status
         image.held_by = None
-        _enter(backend, image, to, reason or _default_reason(to))
+        transition(backend, image, to, reason or _default_reason(to))
         return
     if to is not None and to not in image.path:
         raise ValueError(f"{image.arn} does not pass through {to}; its path is {image.path}")
@@ -198,13 +181,13 @@ def _default_reason(status: str) -> str:
 def cancel(backend: Backend, image: Image) -> None:
     image.stopped_at = image.status
     image.held_by = None
-    _enter(backend, image, "CANCELLED", _default_reason("CANCELLED"))
+    transition(backend, image, "CANCELLED", _default_reason("CANCELLED"))
 
 
 def resume(backend: Backend, image: Image) -> None:
     """RetryImage: a failed or cancelled build resumes in place, where it stopped."""
     image.retried = True
-    _enter(backend, image, image.stopped_at or image.path[0])
+    transition(backend, image, image.stopped_at or image.path[0])
     image.stopped_at = None
     follow_mode(backend, image)
 
@@ -220,6 +203,13 @@ def follow_mode(backend: Backend, image: Image) -> None:
 
 def _has_outputs(image: Image) -> bool:
     return bool(image.output_resources.get("amis") or image.output_resources.get("containers"))
+
+
+def deliver_outputs(backend: Backend, image: Image, old: str, new: str) -> None:
+    """Observer: a build that reaches integration (or the end) leaves its AMIs or
+    container images, once, in the mock and, when moto is active, in moto."""
+    if new in ("INTEGRATING", "AVAILABLE") and old != "" and not _has_outputs(image):
+        _produce_outputs(backend, image)
 
 
 @functools.cache
@@ -442,9 +432,7 @@ def start_build(
         container_targets=containers,
         packages=_default_packages(platform),
     )
-    backend.add(image)
-    for hook in TRANSITION_HOOKS:
-        hook(backend, image, "", image.status)
+    created(backend, image)
     follow_mode(backend, image)
     return image
 
@@ -512,9 +500,7 @@ def imported_image(
     )
     if targets is not None:
         image.ami_targets, image.container_targets = targets
-    backend.add(image)
-    for hook in TRANSITION_HOOKS:
-        hook(backend, image, "", image.status)
+    created(backend, image)
     follow_mode(backend, image)
     return image
 

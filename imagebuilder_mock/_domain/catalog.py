@@ -25,7 +25,7 @@ from typing import Any
 
 from .._model import service_model
 from .arns import parse_arn, slug
-from .backend import Backend, add_seeder
+from .backend import Backend
 from .components import Component, component_from_fields
 from .documents import parse_component_document
 from .identifiers import platform_from_name
@@ -616,9 +616,6 @@ def seed(backend: Backend) -> None:
                     description=entry.description,
                 )
             )
-
-
-add_seeder(AWS_ACCOUNT, seed)
 
 
 def _derived_data(name: str, platform: str, component_type: str) -> str:

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 
 from .arns import slug
-from .backend import Backend, add_seeder
+from .backend import Backend
 from .image_records import Image, os_version_from_name
 from .progression import build_path
 from .versioned import located
@@ -136,6 +136,3 @@ def add_managed_image(
     )
     home.add(image)
     return image
-
-
-add_seeder("aws", seed_base_images)

@@ -28,7 +28,7 @@ from .documents import (
 from .filters import Matcher, field_equals
 from .identifiers import is_s3_uri
 from .listing import list_page
-from .operations import check_dry_run, handles
+from .operations import Operations, check_dry_run
 from .versioned import (
     Versioned,
     builds_of,
@@ -40,7 +40,6 @@ from .versioned import (
     newest_per_series,
     owned,
     owner_field,
-    register_kind,
     resolve,
     version_filter,
 )
@@ -54,8 +53,10 @@ __all__ = [
     "find_component",
 ]
 
+# The operations this family serves; the composition root collects them.
+OPERATIONS = Operations()
 
-@register_kind
+
 @dataclass(eq=False)
 class Component(Versioned):
     """One build version of a component."""
@@ -211,7 +212,7 @@ def _store(backend: Backend, component: Component) -> Component:
     return component
 
 
-@handles("CreateComponent")
+@OPERATIONS.handles("CreateComponent")
 def create_component(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     check_exactly_one_source(params)
     if "uri" in params:
@@ -229,7 +230,7 @@ def create_component(backend: Backend, params: dict[str, Any]) -> dict[str, Any]
     }
 
 
-@handles("ImportComponent")
+@OPERATIONS.handles("ImportComponent")
 def import_component(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     check_exactly_one_source(params)
     if "uri" in params:
@@ -243,7 +244,7 @@ def import_component(backend: Backend, params: dict[str, Any]) -> dict[str, Any]
     return {"componentBuildVersionArn": component.arn}
 
 
-@handles("GetComponent")
+@OPERATIONS.handles("GetComponent")
 def get_component(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     component = _get_or_fail(
         backend, params["componentBuildVersionArn"], "componentBuildVersionArn"
@@ -254,7 +255,7 @@ def get_component(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@handles("DeleteComponent")
+@OPERATIONS.handles("DeleteComponent")
 def delete_component(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["componentBuildVersionArn"]
     component = backend.get(arn, Component, "componentBuildVersionArn")
@@ -285,7 +286,7 @@ def _component_matchers() -> dict[str, Matcher[Component]]:
 _MATCHERS = _component_matchers()
 
 
-@handles("ListComponents")
+@OPERATIONS.handles("ListComponents")
 def list_components(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     by_name = bool(params.get("byName"))
     filters = params.get("filters")
@@ -304,7 +305,7 @@ def list_components(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-@handles("ListComponentBuildVersions")
+@OPERATIONS.handles("ListComponentBuildVersions")
 def list_component_build_versions(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     return list_page(
         backend,

@@ -42,11 +42,14 @@ from .arns import slug
 from .backend import Backend
 from .filters import Matcher, field_equals
 from .listing import list_page
-from .operations import check_dry_run, handles
+from .operations import Operations, check_dry_run
 from .regions import partition_of, partition_regions
 from .resources import Resource, iso_time
 
 __all__ = ["DEFAULT_TIMEOUT_MINUTES", "DistributionConfiguration"]
+
+# The operations this family serves; the composition root collects them.
+OPERATIONS = Operations()
 
 # The model requires ``timeoutMinutes`` in the output but lets no request set it;
 # the service's maximum is what a configuration reports (behaviour decision 6).
@@ -224,7 +227,7 @@ _MATCHERS: dict[str, Matcher[DistributionConfiguration]] = {
 # -- handlers ------------------------------------------------------------------------------
 
 
-@handles("CreateDistributionConfiguration")
+@OPERATIONS.handles("CreateDistributionConfiguration")
 def create_distribution_configuration(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     config = DistributionConfiguration(
         arn=backend.arn("distribution-configuration", slug(params["name"])),
@@ -238,14 +241,14 @@ def create_distribution_configuration(backend: Backend, params: dict[str, Any]) 
     return {"distributionConfigurationArn": config.arn}
 
 
-@handles("GetDistributionConfiguration")
+@OPERATIONS.handles("GetDistributionConfiguration")
 def get_distribution_configuration(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["distributionConfigurationArn"]
     config = backend.get(arn, DistributionConfiguration, "distributionConfigurationArn")
     return {"distributionConfiguration": config.view("DistributionConfiguration")}
 
 
-@handles("UpdateDistributionConfiguration")
+@OPERATIONS.handles("UpdateDistributionConfiguration")
 def update_distribution_configuration(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["distributionConfigurationArn"]
     config = backend.get(arn, DistributionConfiguration, "distributionConfigurationArn")
@@ -258,7 +261,7 @@ def update_distribution_configuration(backend: Backend, params: dict[str, Any]) 
     return {"distributionConfigurationArn": arn}
 
 
-@handles("DeleteDistributionConfiguration")
+@OPERATIONS.handles("DeleteDistributionConfiguration")
 def delete_distribution_configuration(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["distributionConfigurationArn"]
     # Pipelines name the configuration in their references(), so remove() refuses then.
@@ -266,7 +269,7 @@ def delete_distribution_configuration(backend: Backend, params: dict[str, Any]) 
     return {"distributionConfigurationArn": arn}
 
 
-@handles("ListDistributionConfigurations")
+@OPERATIONS.handles("ListDistributionConfigurations")
 def list_distribution_configurations(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     return list_page(
         backend,

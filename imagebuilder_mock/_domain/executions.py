@@ -37,13 +37,16 @@ from .._model import service_model
 from . import builds
 from .backend import Backend
 from .documents import WorkflowStep
-from .image_records import TRANSITION_HOOKS, Image
-from .operations import handles
+from .image_records import Image
+from .operations import Operations
 from .pagination import paginate
 from .resources import iso_time, shaped
 from .workflows import Workflow, find_workflow
 
 __all__ = ["StepExecution", "WorkflowExecution", "executions_of", "waiting_steps"]
+
+# The operations this family serves; the composition root collects them.
+OPERATIONS = Operations()
 
 # The image status during which each type of workflow runs.
 STAGE_OF_TYPE = {"BUILD": "BUILDING", "TEST": "TESTING", "DISTRIBUTION": "DISTRIBUTING"}
@@ -573,8 +576,8 @@ def _finish_stage(backend: Backend, image: Image) -> None:
     _ledger(backend).current.pop(image.arn, None)
 
 
-def _on_transition(backend: Backend, image: Image, old: str, new: str) -> None:
-    """Follow a build's status with its workflow executions."""
+def on_transition(backend: Backend, image: Image, old: str, new: str) -> None:
+    """Observer: follow a build's status with its workflow executions."""
     ledger = _ledger(backend)
     if old == "":
         ledger.plans[image.arn] = _plan(backend, image)
@@ -587,9 +590,6 @@ def _on_transition(backend: Backend, image: Image, old: str, new: str) -> None:
             _finish_stage(backend, image)
     if new in _STAGES:
         _start_stage(backend, image, new)
-
-
-TRANSITION_HOOKS.append(_on_transition)
 
 
 # -- handlers -------------------------------------------------------------------------------
@@ -624,13 +624,13 @@ def _message(image: Image | None) -> dict[str, Any]:
     return {"message": _clip(image.reason, "ImageBuildMessage")}
 
 
-@handles("GetWorkflowExecution")
+@OPERATIONS.handles("GetWorkflowExecution")
 def get_workflow_execution(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     execution = _execution(backend, params["workflowExecutionId"])
     return shaped("GetWorkflowExecutionResponse", execution.fields())
 
 
-@handles("ListWorkflowExecutions")
+@OPERATIONS.handles("ListWorkflowExecutions")
 def list_workflow_executions(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["imageBuildVersionArn"]
     image = _image_of(backend, arn)
@@ -653,14 +653,14 @@ def list_workflow_executions(backend: Backend, params: dict[str, Any]) -> dict[s
     return result
 
 
-@handles("GetWorkflowStepExecution")
+@OPERATIONS.handles("GetWorkflowStepExecution")
 def get_workflow_step_execution(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     step = _step(backend, params["stepExecutionId"])
     image = _image_of(backend, step.execution.image_arn)
     return shaped("GetWorkflowStepExecutionResponse", step.fields(image))
 
 
-@handles("ListWorkflowStepExecutions")
+@OPERATIONS.handles("ListWorkflowStepExecutions")
 def list_workflow_step_executions(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     execution = _execution(backend, params["workflowExecutionId"])
     image = _image_of(backend, execution.image_arn)
@@ -679,7 +679,7 @@ def list_workflow_step_executions(backend: Backend, params: dict[str, Any]) -> d
     return result
 
 
-@handles("ListWaitingWorkflowSteps")
+@OPERATIONS.handles("ListWaitingWorkflowSteps")
 def list_waiting_workflow_steps(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     steps = sorted(waiting_steps(backend), key=lambda s: (s.execution.sequence, s.index))
     page, token = paginate(
@@ -697,7 +697,7 @@ def list_waiting_workflow_steps(backend: Backend, params: dict[str, Any]) -> dic
     return result
 
 
-@handles("SendWorkflowStepAction")
+@OPERATIONS.handles("SendWorkflowStepAction")
 def send_workflow_step_action(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     step_id = params["stepExecutionId"]
     arn = params["imageBuildVersionArn"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,17 +19,14 @@ from .progression import (
     TERMINAL,
     BuildFault,
 )
-from .versioned import (
-    Versioned,
-    register_kind,
-)
+from .versioned import Versioned
 
 __all__ = [
-    "SETTLE_HOOKS",
-    "TRANSITION_HOOKS",
     "AmiTarget",
     "Image",
+    "created",
     "os_version_from_name",
+    "transition",
 ]
 
 _OS_VERSIONS = (
@@ -80,7 +76,6 @@ class AmiTarget:
     tags: dict[str, str] = field(default_factory=dict)
 
 
-@register_kind
 @dataclass(eq=False)
 class Image(Versioned):
     kind = "Image"
@@ -147,10 +142,43 @@ class Image(Versioned):
         return self.status in TERMINAL or self.status in LIFECYCLE_STATUSES
 
 
-# Called as hook(backend, image, old_status, new_status) on every status change;
-# workflow executions follow the build through it.
-TRANSITION_HOOKS: list[Callable[[Backend, Image, str, str], None]] = []
+# -- the one writer of image state -----------------------------------------------------
 
-# Called as hook(backend) before images are shown: work that the clock has made
-# due (a scheduled StartResourceStateUpdate) is settled first.
-SETTLE_HOOKS: list[Callable[[Backend], None]] = []
+
+def created(backend: Backend, image: Image) -> None:
+    """Store a new image and tell the observers it entered its first status."""
+    backend.add(image)
+    _tell(backend, image, "", image.status)
+
+
+def transition(
+    backend: Backend,
+    image: Image,
+    status: str,
+    reason: str | None = None,
+    *,
+    at: dt.datetime | None = None,
+) -> None:
+    """Move an image to ``status``: the only place an image's state is written.
+
+    Builds, controller verbs and lifecycle actions all come here, so every
+    change stamps the time it was entered, keeps the deprecation time in step
+    with the status, and reaches the observers the composition root declared,
+    in its order.
+    """
+    old = image.status
+    moment = at or backend.now()
+    image.status = status
+    image.reason = reason
+    image.entered_at = moment
+    if status == "DEPRECATED":
+        image.deprecation_time = moment
+    elif status == "AVAILABLE":
+        # Restored (or never deprecated): no deprecation time stays behind.
+        image.deprecation_time = None
+    _tell(backend, image, old, status)
+
+
+def _tell(backend: Backend, image: Image, old: str, new: str) -> None:
+    for observe in backend.wiring.observers:
+        observe(backend, image, old, new)

@@ -21,7 +21,6 @@ from .builds import (
     distribution_targets,
     imported_image,
     resume,
-    settle,
     shown,
     start_build,
 )
@@ -29,7 +28,7 @@ from .filters import Matcher, field_equals
 from .identifiers import is_ami_id
 from .image_records import Image
 from .listing import list_page
-from .operations import handles
+from .operations import Operations
 from .progression import (
     IN_PROGRESS,
     LIFECYCLE_STATUSES,
@@ -47,6 +46,9 @@ from .versioned import (
 from .versions import SemanticVersion
 
 __all__ = ["summaries_page"]
+
+# The operations this family serves; the composition root collects them.
+OPERATIONS = Operations()
 
 # -- handlers -------------------------------------------------------------------------
 
@@ -71,7 +73,7 @@ def _build_at(backend: Backend, arn: str) -> Image:
     return image
 
 
-@handles("CreateImage")
+@OPERATIONS.handles("CreateImage")
 def create_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     image = start_build(backend, params)
     return {
@@ -80,7 +82,7 @@ def create_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@handles("GetImage")
+@OPERATIONS.handles("GetImage")
 def get_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     image = _image_at(backend, params["imageBuildVersionArn"])
     (view,) = shown(backend, [image], lambda i: i.view("Image"))
@@ -97,11 +99,10 @@ def _image_matchers() -> dict[str, Matcher[Any]]:
     }
 
 
-@handles("ListImages")
+@OPERATIONS.handles("ListImages")
 def list_images(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     by_name = bool(params.get("byName"))
     version_filter(params.get("filters"), by_name, "Images")
-    settle(backend)
     candidates = [
         image
         for image in owned(backend, Image, params.get("owner"))
@@ -139,7 +140,7 @@ def summaries_page(
     return result
 
 
-@handles("ListImageBuildVersions")
+@OPERATIONS.handles("ListImageBuildVersions")
 def list_image_build_versions(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params.get("imageVersionArn")
     if arn is None:
@@ -152,7 +153,7 @@ def list_image_build_versions(backend: Backend, params: dict[str, Any]) -> dict[
     return summaries_page(backend, "ListImageBuildVersions", images, params)
 
 
-@handles("DeleteImage")
+@OPERATIONS.handles("DeleteImage")
 def delete_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["imageBuildVersionArn"]
     image = _build_at(backend, arn)
@@ -162,7 +163,7 @@ def delete_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     return {"imageBuildVersionArn": arn}
 
 
-@handles("CancelImageCreation")
+@OPERATIONS.handles("CancelImageCreation")
 def cancel_image_creation(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["imageBuildVersionArn"]
     image = _build_at(backend, arn)
@@ -175,7 +176,7 @@ def cancel_image_creation(backend: Backend, params: dict[str, Any]) -> dict[str,
     return {"imageBuildVersionArn": arn}
 
 
-@handles("RetryImage")
+@OPERATIONS.handles("RetryImage")
 def retry_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["imageBuildVersionArn"]
     image = _build_at(backend, arn)
@@ -195,7 +196,7 @@ def retry_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     return {"imageBuildVersionArn": arn}
 
 
-@handles("ListImagePackages")
+@OPERATIONS.handles("ListImagePackages")
 def list_image_packages(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["imageBuildVersionArn"]
     image = resolve(backend, arn, Image, "imageBuildVersionArn")
@@ -217,13 +218,13 @@ def list_image_packages(backend: Backend, params: dict[str, Any]) -> dict[str, A
     return result
 
 
-@handles("ImportVmImage")
+@OPERATIONS.handles("ImportVmImage")
 def import_vm_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     image = imported_image(backend, params, build_type="IMPORT")
     return {"imageArn": image.arn}
 
 
-@handles("ImportDiskImage")
+@OPERATIONS.handles("ImportDiskImage")
 def import_disk_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     # The request's ``platform`` is any text, but the image shows it as its
     # Platform enum: a value outside the enum would break every later response.
@@ -242,7 +243,7 @@ def import_disk_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any
     return {"imageBuildVersionArn": image.arn}
 
 
-@handles("DistributeImage")
+@OPERATIONS.handles("DistributeImage")
 def distribute_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     source = params["sourceImage"]
     distribution = configuration(

@@ -11,11 +11,14 @@ from .arns import slug
 from .backend import Backend
 from .filters import field_equals
 from .listing import list_page
-from .operations import handles
+from .operations import Operations
 from .resources import Resource, iso_time
 from .tags import check_resource_tags
 
 __all__ = ["InfrastructureConfiguration"]
+
+# The operations this family serves; the composition root collects them.
+OPERATIONS = Operations()
 
 # Members of Create/Update that are not settings of the configuration itself.
 _NOT_SETTINGS = frozenset(
@@ -60,7 +63,7 @@ def _settings(params: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
-@handles("CreateInfrastructureConfiguration")
+@OPERATIONS.handles("CreateInfrastructureConfiguration")
 def create_infrastructure_configuration(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     config = InfrastructureConfiguration(
         arn=backend.arn("infrastructure-configuration", slug(params["name"])),
@@ -74,14 +77,14 @@ def create_infrastructure_configuration(backend: Backend, params: dict[str, Any]
     return {"infrastructureConfigurationArn": config.arn}
 
 
-@handles("GetInfrastructureConfiguration")
+@OPERATIONS.handles("GetInfrastructureConfiguration")
 def get_infrastructure_configuration(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["infrastructureConfigurationArn"]
     config = backend.get(arn, InfrastructureConfiguration, "infrastructureConfigurationArn")
     return {"infrastructureConfiguration": config.view("InfrastructureConfiguration")}
 
 
-@handles("UpdateInfrastructureConfiguration")
+@OPERATIONS.handles("UpdateInfrastructureConfiguration")
 def update_infrastructure_configuration(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["infrastructureConfigurationArn"]
     config = backend.get(arn, InfrastructureConfiguration, "infrastructureConfigurationArn")
@@ -91,14 +94,14 @@ def update_infrastructure_configuration(backend: Backend, params: dict[str, Any]
     return {"infrastructureConfigurationArn": arn}
 
 
-@handles("DeleteInfrastructureConfiguration")
+@OPERATIONS.handles("DeleteInfrastructureConfiguration")
 def delete_infrastructure_configuration(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["infrastructureConfigurationArn"]
     backend.remove(backend.get(arn, InfrastructureConfiguration, "infrastructureConfigurationArn"))
     return {"infrastructureConfigurationArn": arn}
 
 
-@handles("ListInfrastructureConfigurations")
+@OPERATIONS.handles("ListInfrastructureConfigurations")
 def list_infrastructure_configurations(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     return list_page(
         backend,

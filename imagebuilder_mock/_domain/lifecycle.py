@@ -8,8 +8,8 @@ per image per run, so a progressive policy moves an old image one step per run
 (user guide, "How lifecycle management rules work", "How lifecycle policy
 execution works"). The mock has no background time: a policy run finishes
 when it starts, and a scheduled StartResourceStateUpdate waits until the
-mock's clock passes ``updateAt``; pending work is settled lazily by
-``apply_due_updates`` whenever something looks at it.
+mock's clock passes ``updateAt``; ``apply_due_updates`` settles what has
+come due, and the service runs it once per request, before the handler.
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from .._errors import (
 from .arns import parse_arn, slug
 from .backend import Backend
 from .filters import field_equals
-from .image_records import SETTLE_HOOKS, TRANSITION_HOOKS, Image
+from .image_records import Image, transition
 from .listing import list_page
-from .operations import handles
+from .operations import Operations
 from .pagination import paginate
 from .progression import IN_PROGRESS
 from .resources import Resource
@@ -48,6 +48,9 @@ __all__ = [
     "apply_due_updates",
     "run_lifecycle_policies",
 ]
+
+# The operations this family serves; the composition root collects them.
+OPERATIONS = Operations()
 
 # Members of Create/Update that are not settings of the policy itself.
 _NOT_SETTINGS = frozenset({"name", "tags", "clientToken", "dryRun", "lifecyclePolicyArn"})
@@ -303,9 +306,8 @@ def _settings(params: dict[str, Any]) -> dict[str, Any]:
 # -- policy handlers ------------------------------------------------------------------
 
 
-@handles("CreateLifecyclePolicy")
+@OPERATIONS.handles("CreateLifecyclePolicy")
 def create_lifecycle_policy(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
-    apply_due_updates(backend)
     settings = _settings(params)
     policy = LifecyclePolicy(
         arn=backend.arn("lifecycle-policy", slug(params["name"])),
@@ -323,16 +325,14 @@ def _policy(backend: Backend, arn: str) -> LifecyclePolicy:
     return backend.get(arn, LifecyclePolicy, "lifecyclePolicyArn")
 
 
-@handles("GetLifecyclePolicy")
+@OPERATIONS.handles("GetLifecyclePolicy")
 def get_lifecycle_policy(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
-    apply_due_updates(backend)
     policy = _policy(backend, params["lifecyclePolicyArn"])
     return {"lifecyclePolicy": policy.view("LifecyclePolicy")}
 
 
-@handles("UpdateLifecyclePolicy")
+@OPERATIONS.handles("UpdateLifecyclePolicy")
 def update_lifecycle_policy(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
-    apply_due_updates(backend)
     arn = params["lifecyclePolicyArn"]
     policy = _policy(backend, arn)
     if params["resourceType"] != policy.settings["resourceType"]:
@@ -347,18 +347,16 @@ def update_lifecycle_policy(backend: Backend, params: dict[str, Any]) -> dict[st
     return {"lifecyclePolicyArn": arn}
 
 
-@handles("DeleteLifecyclePolicy")
+@OPERATIONS.handles("DeleteLifecyclePolicy")
 def delete_lifecycle_policy(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
-    apply_due_updates(backend)
     arn = params["lifecyclePolicyArn"]
     backend.remove(_policy(backend, arn))
     # Its executions stay readable: they are the history of what it did.
     return {"lifecyclePolicyArn": arn}
 
 
-@handles("ListLifecyclePolicies")
+@OPERATIONS.handles("ListLifecyclePolicies")
 def list_lifecycle_policies(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
-    apply_due_updates(backend)
     return list_page(
         backend,
         "ListLifecyclePolicies",
@@ -530,16 +528,7 @@ def _decide(
 
 def _set_status(backend: Backend, image: Image, status: str, moment: dt.datetime) -> None:
     """Move an image to a lifecycle status; deprecating stamps the time, restoring clears it."""
-    old = image.status
-    image.status = status
-    image.reason = None
-    image.entered_at = moment
-    if status == "DEPRECATED":
-        image.deprecation_time = moment
-    elif status == "AVAILABLE":
-        image.deprecation_time = None
-    for hook in TRANSITION_HOOKS:
-        hook(backend, image, old, status)
+    transition(backend, image, status, at=moment)
 
 
 def _snapshot_id(ami_id: str) -> str:
@@ -719,7 +708,7 @@ def run_lifecycle_policies(backend: Backend, policy_arn: str | None = None) -> l
     Raises ``KeyError`` for a policy ARN the backend does not hold.
     """
     with backend.lock:
-        apply_due_updates(backend)
+        backend.settle()
         if policy_arn is not None:
             policy = backend.find(policy_arn)
             if not isinstance(policy, LifecyclePolicy):
@@ -785,9 +774,8 @@ def _shown(execution: LifecycleExecution) -> dict[str, Any]:
     return execution.view("LifecycleExecution")
 
 
-@handles("GetLifecycleExecution")
+@OPERATIONS.handles("GetLifecycleExecution")
 def get_lifecycle_execution(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
-    apply_due_updates(backend)
     execution = _execution(backend, params["lifecycleExecutionId"])
     return {"lifecycleExecution": _shown(execution)}
 
@@ -797,10 +785,9 @@ def _start_key(execution: LifecycleExecution) -> tuple[Any, ...]:
     return (-execution.date_created.timestamp(), execution.execution_id)
 
 
-@handles("ListLifecycleExecutions")
+@OPERATIONS.handles("ListLifecycleExecutions")
 def list_lifecycle_executions(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     """Executions of a policy, or the StartResourceStateUpdate executions of an image (model)."""
-    apply_due_updates(backend)
     arn = params["resourceArn"]
     parsed = parse_arn(arn)
     if parsed is None or not (
@@ -830,10 +817,9 @@ def list_lifecycle_executions(backend: Backend, params: dict[str, Any]) -> dict[
     )
 
 
-@handles("ListLifecycleExecutionResources")
+@OPERATIONS.handles("ListLifecycleExecutionResources")
 def list_lifecycle_execution_resources(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     """Images an execution acted on; with ``parentResourceId``, that image's AMIs or containers."""
-    apply_due_updates(backend)
     execution = _execution(backend, params["lifecycleExecutionId"])
     parent = params.get("parentResourceId")
     indexed = [(i, r) for i, r in enumerate(execution.resources) if r.parent == parent]
@@ -850,9 +836,8 @@ def list_lifecycle_execution_resources(backend: Backend, params: dict[str, Any])
     return result
 
 
-@handles("CancelLifecycleExecution")
+@OPERATIONS.handles("CancelLifecycleExecution")
 def cancel_lifecycle_execution(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
-    apply_due_updates(backend)
     execution_id = params["lifecycleExecutionId"]
     execution = _execution(backend, execution_id)
     if execution.status == "CANCELLING":
@@ -919,9 +904,8 @@ def _as_utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)
 
 
-@handles("StartResourceStateUpdate")
+@OPERATIONS.handles("StartResourceStateUpdate")
 def start_resource_state_update(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
-    apply_due_updates(backend)
     arn = params["resourceArn"]
     status = params["state"].get("status")
     if status is None:
@@ -967,6 +951,3 @@ def start_resource_state_update(backend: Backend, params: dict[str, Any]) -> dic
         execution.status = "PENDING"
         image.deprecation_time = update_at
     return {"lifecycleExecutionId": execution.execution_id, "resourceArn": arn}
-
-
-SETTLE_HOOKS.append(apply_due_updates)

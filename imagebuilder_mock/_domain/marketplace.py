@@ -19,14 +19,17 @@ from urllib.parse import quote
 from .._errors import InvalidRequest, invalid_value, not_found
 from .._model import service_model
 from .arns import parse_arn
-from .backend import Backend, add_seeder
+from .backend import Backend
 from .components import Component, component_from_fields
 from .documents import parse_component_document
-from .operations import handles
+from .operations import Operations
 from .versioned import OWNER_ACCOUNTS, resolve
 from .versions import parse_version
 
 __all__ = ["MARKETPLACE_ACCOUNT", "MARKETPLACE_COMPONENTS", "MarketplaceComponent"]
+
+# The operations this family serves; the composition root collects them.
+OPERATIONS = Operations()
 
 MARKETPLACE_ACCOUNT = OWNER_ACCOUNTS["AWSMarketplace"]
 
@@ -126,9 +129,6 @@ def seed(backend: Backend) -> None:
         )
 
 
-add_seeder(MARKETPLACE_ACCOUNT, seed)
-
-
 def _component(backend: Backend, arn: str) -> Component:
     parsed = parse_arn(arn)
     if parsed is None or parsed.account != MARKETPLACE_ACCOUNT:
@@ -170,7 +170,7 @@ def _fits(parameter: str, value: str, member: str) -> str:
     return value
 
 
-@handles("GetMarketplaceResource")
+@OPERATIONS.handles("GetMarketplaceResource")
 def get_marketplace_resource(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["resourceArn"]
     component = _component(backend, arn)

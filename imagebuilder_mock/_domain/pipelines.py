@@ -26,12 +26,12 @@ from croniter import CroniterError, croniter
 
 from .._errors import InvalidRequest, invalid_value
 from .arns import slug
-from .backend import REFERENCE_RESOLVERS, Backend
+from .backend import Backend
 from .builds import configuration, observe, start_build
 from .filters import Matcher, apply_filters, field_equals
-from .image_records import TRANSITION_HOOKS, Image
+from .image_records import Image
 from .images import summaries_page
-from .operations import check_dry_run, handles
+from .operations import Operations, check_dry_run
 from .pagination import paginate
 from .progression import LIFECYCLE_STATUSES
 from .recipes import ContainerRecipe, ImageRecipe, Recipe
@@ -51,6 +51,9 @@ __all__ = [
     "parse_schedule",
     "run_due_schedules",
 ]
+
+# The operations this family serves; the composition root collects them.
+OPERATIONS = Operations()
 
 # Request members that are identity or plumbing, not settings of the pipeline.
 _NOT_SETTINGS = frozenset({"name", "tags", "clientToken", "dryRun", "imagePipelineArn"})
@@ -414,7 +417,7 @@ def _dependencies(backend: Backend, pipeline: ImagePipeline) -> tuple[str, ...]:
 
 
 def _resolved(backend: Backend, reference: str) -> str:
-    for resolver in REFERENCE_RESOLVERS:
+    for resolver in backend.wiring.resolvers:
         found = resolver(backend, reference)
         if found is not None:
             return found.arn
@@ -431,8 +434,8 @@ def _start(
     return start_build(backend, params, pipeline=pipeline, build_type=build_type, tags=tags)
 
 
-def _on_transition(backend: Backend, image: Image, old: str, new: str) -> None:
-    """Record each build a pipeline starts, and disable a pipeline that keeps failing."""
+def on_transition(backend: Backend, image: Image, old: str, new: str) -> None:
+    """Observer: record each build a pipeline starts, and disable a pipeline that keeps failing."""
     if image.pipeline_arn is None:
         return
     pipeline = backend.find(image.pipeline_arn)
@@ -456,9 +459,6 @@ def _auto_disable(backend: Backend, pipeline: ImagePipeline) -> None:
         and consecutive_failures(backend, pipeline) >= policy["failureCount"]
     ):
         pipeline.settings["status"] = "DISABLED"
-
-
-TRANSITION_HOOKS.append(_on_transition)
 
 
 def _dependencies_changed(backend: Backend, pipeline: ImagePipeline) -> bool:
@@ -495,7 +495,7 @@ def run_due_schedules(backend: Backend, now: dt.datetime | None = None) -> list[
 # -- handlers -------------------------------------------------------------------------------
 
 
-@handles("CreateImagePipeline")
+@OPERATIONS.handles("CreateImagePipeline")
 def create_image_pipeline(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     settings, platform = _settings(backend, params)
     now = backend.now()
@@ -518,7 +518,7 @@ def create_image_pipeline(backend: Backend, params: dict[str, Any]) -> dict[str,
     return {"imagePipelineArn": pipeline.arn}
 
 
-@handles("GetImagePipeline")
+@OPERATIONS.handles("GetImagePipeline")
 def get_image_pipeline(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     pipeline = _pipeline(backend, params["imagePipelineArn"])
     return {"imagePipeline": _rendered(backend, [pipeline])[0]}
@@ -538,7 +538,7 @@ def _check_same_recipe_type(pipeline: ImagePipeline, settings: dict[str, Any]) -
         )
 
 
-@handles("UpdateImagePipeline")
+@OPERATIONS.handles("UpdateImagePipeline")
 def update_image_pipeline(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["imagePipelineArn"]
     pipeline = _pipeline(backend, arn)
@@ -554,7 +554,7 @@ def update_image_pipeline(backend: Backend, params: dict[str, Any]) -> dict[str,
     return {"imagePipelineArn": arn}
 
 
-@handles("DeleteImagePipeline")
+@OPERATIONS.handles("DeleteImagePipeline")
 def delete_image_pipeline(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["imagePipelineArn"]
     # The model: a running build continues independently, and built images stay.
@@ -580,7 +580,7 @@ def _by_name(pipeline: ImagePipeline) -> tuple[str, str]:
     return (pipeline.name, pipeline.arn)
 
 
-@handles("ListImagePipelines")
+@OPERATIONS.handles("ListImagePipelines")
 def list_image_pipelines(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     chosen = apply_filters(backend.of_kind(ImagePipeline), params.get("filters"), _MATCHERS)
     chosen.sort(key=_by_name)
@@ -592,7 +592,7 @@ def list_image_pipelines(backend: Backend, params: dict[str, Any]) -> dict[str, 
     return result
 
 
-@handles("StartImagePipelineExecution")
+@OPERATIONS.handles("StartImagePipelineExecution")
 def start_image_pipeline_execution(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     pipeline = _pipeline(backend, params["imagePipelineArn"])
     # Manual builds run whether the pipeline is enabled or not, and are tagged with the
@@ -604,7 +604,7 @@ def start_image_pipeline_execution(backend: Backend, params: dict[str, Any]) -> 
 _IMAGE_FILTERS = ("name", "version")
 
 
-@handles("ListImagePipelineImages")
+@OPERATIONS.handles("ListImagePipelineImages")
 def list_image_pipeline_images(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     for i, entry in enumerate(params.get("filters") or ()):
         if entry.get("name") not in _IMAGE_FILTERS:

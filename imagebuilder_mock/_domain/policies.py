@@ -16,10 +16,13 @@ from .._errors import ResourceNotFound, invalid_value, not_found
 from .arns import parse_arn
 from .backend import Backend
 from .iam import validate_policy
-from .operations import handles
+from .operations import Operations
 from .resources import Resource
 
 __all__ = ["PolicyTarget"]
+
+# The operations this family serves; the composition root collects them.
+OPERATIONS = Operations()
 
 
 @dataclass(frozen=True)
@@ -59,14 +62,14 @@ def _target(backend: Backend, params: dict[str, Any], target: PolicyTarget) -> R
 def _register(family: str, target: PolicyTarget) -> None:
     """Put<family> and Get<family> for one kind of shareable resource."""
 
-    @handles(f"Put{family}")
+    @OPERATIONS.handles(f"Put{family}")
     def put_policy(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
         resource = _target(backend, params, target)
         validate_policy(params["policy"])
         resource.policy = params["policy"]
         return {target.parameter: resource.arn}
 
-    @handles(f"Get{family}")
+    @OPERATIONS.handles(f"Get{family}")
     def get_policy(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
         resource = _target(backend, params, target)
         if resource.policy is None:

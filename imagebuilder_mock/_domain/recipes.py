@@ -29,7 +29,7 @@ from .components import Component, find_component
 from .filters import Matcher, field_equals
 from .identifiers import is_ami_id, is_s3_uri, platform_from_name
 from .listing import list_page
-from .operations import check_dry_run, handles
+from .operations import Operations, check_dry_run
 from .resources import Resource
 from .versioned import (
     OWNER_ACCOUNTS,
@@ -38,7 +38,6 @@ from .versioned import (
     is_visible,
     located,
     owned,
-    register_kind,
     resolve,
 )
 from .versions import MAX_NODE, SemanticVersion, parse_selector, parse_version
@@ -50,6 +49,9 @@ __all__ = [
     "Recipe",
     "next_version",
 ]
+
+# The operations this family serves; the composition root collects them.
+OPERATIONS = Operations()
 
 # "A recipe can contain a maximum of 20 build and test components ... by
 # default" (ImageRecipe.components in the model docs): a service quota, not a
@@ -87,7 +89,6 @@ class Recipe(Versioned):
         return values
 
 
-@register_kind
 @dataclass(eq=False)
 class ImageRecipe(Recipe):
     kind = "ImageRecipe"
@@ -98,7 +99,6 @@ class ImageRecipe(Recipe):
         return values
 
 
-@register_kind
 @dataclass(eq=False)
 class ContainerRecipe(Recipe):
     kind = "ContainerRecipe"
@@ -404,7 +404,7 @@ def _list_matchers(*extra: str) -> dict[str, Matcher[Recipe]]:
 # -- image recipes --------------------------------------------------------------------
 
 
-@handles("CreateImageRecipe")
+@OPERATIONS.handles("CreateImageRecipe")
 def create_image_recipe(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     parent = _ami_parent(backend, params["parentImage"], "parentImage")
     _check_components(backend, params.get("components") or [], parent)
@@ -417,7 +417,7 @@ def create_image_recipe(backend: Backend, params: dict[str, Any]) -> dict[str, A
     }
 
 
-@handles("GetImageRecipe")
+@OPERATIONS.handles("GetImageRecipe")
 def get_image_recipe(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     recipe = _get_visible(backend, params["imageRecipeArn"], ImageRecipe, "imageRecipeArn")
     return {
@@ -426,7 +426,7 @@ def get_image_recipe(backend: Backend, params: dict[str, Any]) -> dict[str, Any]
     }
 
 
-@handles("ListImageRecipes")
+@OPERATIONS.handles("ListImageRecipes")
 def list_image_recipes(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     return list_page(
         backend,
@@ -440,7 +440,7 @@ def list_image_recipes(backend: Backend, params: dict[str, Any]) -> dict[str, An
     )
 
 
-@handles("DeleteImageRecipe")
+@OPERATIONS.handles("DeleteImageRecipe")
 def delete_image_recipe(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     _delete(backend, params["imageRecipeArn"], ImageRecipe, "imageRecipeArn")
     return {"imageRecipeArn": params["imageRecipeArn"]}
@@ -475,7 +475,7 @@ def _container_platform(backend: Backend, params: dict[str, Any]) -> _Parent:
     return _Parent(override, params.get("imageOsVersionOverride") or parent.os_version)
 
 
-@handles("CreateContainerRecipe")
+@OPERATIONS.handles("CreateContainerRecipe")
 def create_container_recipe(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     _check_dockerfile(params)
     parent = _container_platform(backend, params)
@@ -492,7 +492,7 @@ def create_container_recipe(backend: Backend, params: dict[str, Any]) -> dict[st
     }
 
 
-@handles("GetContainerRecipe")
+@OPERATIONS.handles("GetContainerRecipe")
 def get_container_recipe(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["containerRecipeArn"]
     recipe = _get_visible(backend, arn, ContainerRecipe, "containerRecipeArn")
@@ -502,7 +502,7 @@ def get_container_recipe(backend: Backend, params: dict[str, Any]) -> dict[str, 
     }
 
 
-@handles("ListContainerRecipes")
+@OPERATIONS.handles("ListContainerRecipes")
 def list_container_recipes(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     return list_page(
         backend,
@@ -516,7 +516,7 @@ def list_container_recipes(backend: Backend, params: dict[str, Any]) -> dict[str
     )
 
 
-@handles("DeleteContainerRecipe")
+@OPERATIONS.handles("DeleteContainerRecipe")
 def delete_container_recipe(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     _delete(backend, params["containerRecipeArn"], ContainerRecipe, "containerRecipeArn")
     return {"containerRecipeArn": params["containerRecipeArn"]}

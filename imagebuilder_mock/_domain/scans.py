@@ -18,11 +18,14 @@ from .._model import shape_members
 from .backend import Backend
 from .filters import Matcher, apply_filters, field_equals
 from .image_records import Image
-from .operations import handles
+from .operations import Operations
 from .pagination import paginate
 from .resources import Resource
 
 __all__ = ["ScanFinding", "add_finding"]
+
+# The operations this family serves; the composition root collects them.
+OPERATIONS = Operations()
 
 _SEQUENCE = itertools.count(1)
 
@@ -129,7 +132,7 @@ _MATCHERS: dict[str, Matcher[ScanFinding]] = {
 }
 
 
-@handles("ListImageScanFindings")
+@OPERATIONS.handles("ListImageScanFindings")
 def list_image_scan_findings(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     # The model allows one filter with one value; the protocol layer enforces it.
     chosen = apply_filters(_findings(backend), params.get("filters"), _MATCHERS)
@@ -204,7 +207,7 @@ def _aggregation_type(filter_: dict[str, Any] | None) -> tuple[str, list[str] | 
     return str(name), values
 
 
-@handles("ListImageScanFindingAggregations")
+@OPERATIONS.handles("ListImageScanFindingAggregations")
 def list_image_scan_finding_aggregations(
     backend: Backend, params: dict[str, Any]
 ) -> dict[str, Any]:

@@ -10,10 +10,13 @@ from typing import Any
 from .._errors import ResourceNotFound, invalid_value
 from .._model import service_model
 from .backend import Backend
-from .operations import handles
+from .operations import Operations
 from .resources import Resource
 
 __all__ = ["check_resource_tags"]
+
+# The operations this family serves; the composition root collects them.
+OPERATIONS = Operations()
 
 _CODE = re.compile(r"<code>(.*?)</code>")
 
@@ -65,18 +68,18 @@ def _tagged(backend: Backend, arn: str) -> Resource:
     return resource
 
 
-@handles("ListTagsForResource")
+@OPERATIONS.handles("ListTagsForResource")
 def list_tags_for_resource(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     return {"tags": dict(_tagged(backend, params["resourceArn"]).tags)}
 
 
-@handles("TagResource")
+@OPERATIONS.handles("TagResource")
 def tag_resource(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     _tagged(backend, params["resourceArn"]).tags.update(params["tags"])
     return {}
 
 
-@handles("UntagResource")
+@OPERATIONS.handles("UntagResource")
 def untag_resource(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     resource = _tagged(backend, params["resourceArn"])
     for key in params["tagKeys"]:

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from .._errors import InvalidParameterCombination, ResourceAlreadyExists, invalid_value
 from .arns import Arn, build_arn, parse_arn, slug
-from .backend import REFERENCE_RESOLVERS, Backend
+from .backend import Backend, Resolver
 from .resources import Resource
 from .versions import SemanticVersion, VersionSelector, parse_selector
 
@@ -37,7 +37,7 @@ __all__ = [
     "newest_per_series",
     "owned",
     "owner_field",
-    "register_kind",
+    "reference_resolver",
     "resolve",
     "version_filter",
 ]
@@ -367,27 +367,21 @@ def builds_of(backend: Backend, version_arn: str | None, kind: type[V], paramete
     ]
 
 
-def _resolve_any(backend: Backend, reference: str) -> Resource | None:
-    parsed = parse_arn(reference)
-    if parsed is None or parsed.build is not None:
+def reference_resolver(kinds: Iterable[type[Versioned]]) -> Resolver:
+    """The resolver that sees through version and wildcard references to ``kinds``."""
+    searched = tuple(kinds)
+
+    def resolve_any(backend: Backend, reference: str) -> Resource | None:
+        parsed = parse_arn(reference)
+        if parsed is None or parsed.build is not None:
+            return None
+        try:
+            for kind in searched:
+                found = resolve(backend, reference, kind)
+                if found is not None:
+                    return found
+        except Exception:  # a malformed reference depends on nothing
+            return None
         return None
-    try:
-        for kind in _VERSIONED_KINDS:
-            found = resolve(backend, reference, kind)
-            if found is not None:
-                return found
-    except Exception:  # a malformed reference depends on nothing
-        return None
-    return None
 
-
-_VERSIONED_KINDS: list[type[Versioned]] = []
-
-
-def register_kind(kind: type[V]) -> type[V]:
-    """Let version and wildcard references to this kind count as dependencies."""
-    _VERSIONED_KINDS.append(kind)
-    return kind
-
-
-REFERENCE_RESOLVERS.append(_resolve_any)
+    return resolve_any

@@ -18,7 +18,7 @@ from .components import check_exactly_one_source, check_s3_uri
 from .documents import WorkflowStep, parse_workflow_document
 from .filters import Matcher, field_equals
 from .listing import list_page
-from .operations import check_dry_run, handles
+from .operations import Operations, check_dry_run
 from .versioned import (
     Versioned,
     builds_of,
@@ -30,7 +30,6 @@ from .versioned import (
     newest_per_series,
     owned,
     owner_field,
-    register_kind,
     resolve,
     version_filter,
 )
@@ -38,13 +37,15 @@ from .versions import SemanticVersion, parse_selector, parse_version
 
 __all__ = ["Workflow", "find_workflow", "workflow_from_fields", "workflow_resource_type"]
 
+# The operations this family serves; the composition root collects them.
+OPERATIONS = Operations()
+
 
 def workflow_resource_type(workflow_type: str) -> str:
     """The ARN resource type of a stage: ``workflow/build`` for BUILD."""
     return f"workflow/{workflow_type.lower()}"
 
 
-@register_kind
 @dataclass(eq=False)
 class Workflow(Versioned):
     """One build version of a workflow."""
@@ -105,7 +106,7 @@ def find_workflow(backend: Backend, arn: str, parameter: str = "arn") -> Workflo
 _CONTENT_MEMBERS = ("data", "uri", "description", "changeDescription", "kmsKeyId")
 
 
-@handles("CreateWorkflow")
+@OPERATIONS.handles("CreateWorkflow")
 def create_workflow(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     check_exactly_one_source(params)
     workflow_type = params["type"]
@@ -144,7 +145,7 @@ def create_workflow(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@handles("GetWorkflow")
+@OPERATIONS.handles("GetWorkflow")
 def get_workflow(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["workflowBuildVersionArn"]
     workflow = find_workflow(backend, arn, "workflowBuildVersionArn")
@@ -156,7 +157,7 @@ def get_workflow(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@handles("DeleteWorkflow")
+@OPERATIONS.handles("DeleteWorkflow")
 def delete_workflow(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     arn = params["workflowBuildVersionArn"]
     backend.remove(backend.get(arn, Workflow, "workflowBuildVersionArn"))
@@ -171,7 +172,7 @@ _MATCHERS: dict[str, Matcher[Workflow]] = {
 }
 
 
-@handles("ListWorkflows")
+@OPERATIONS.handles("ListWorkflows")
 def list_workflows(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     owner = params.get("owner")
     if owner in ("Shared", "ThirdParty"):
@@ -190,7 +191,7 @@ def list_workflows(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-@handles("ListWorkflowBuildVersions")
+@OPERATIONS.handles("ListWorkflowBuildVersions")
 def list_workflow_build_versions(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     return list_page(
         backend,
