@@ -2,11 +2,13 @@
 
 >>> from imagebuilder_mock import mock_imagebuilder
 >>> with mock_imagebuilder() as ib:
-...     ...  # boto3.client("imagebuilder", region_name=...) is served in-process
+...     ...  # boto3.client("imagebuilder", region_name=...) is served in-process;
+...     ...  # ib is the MockController: ib.backend(), ib.fail_next(...), ib.advance(...)
 """
 
 from __future__ import annotations
 
+from ._controller import MockController
 from ._errors import ImageBuilderError
 from ._interception import patch_client
 from ._mock import DEFAULT_ACCOUNT_ID, ImageBuilderMock, mock_imagebuilder
@@ -17,6 +19,7 @@ __all__ = [
     "Call",
     "ImageBuilderError",
     "ImageBuilderMock",
+    "MockController",
     "mock_imagebuilder",
     "patch_client",
 ]

@@ -1,23 +1,52 @@
-"""Controller verbs for what runs: image progression, build faults and the clock.
+"""The mock controller: what a test does to the mock's state besides sending requests.
 
-Mixed into ``ImageBuilderMock``; everything here acts on the process-wide
-state of the active mock, under the lock of the backend concerned.
+A ``MockController`` is its own object, made by each ``ImageBuilderMock`` with
+the ``Service`` it controls and handed out by ``with mock_imagebuilder() as ib``
+and the ``imagebuilder_mock`` fixture. State is process-wide, so any controller
+reaches the state of whichever mock is active, under the lock of the backend
+concerned; while no mock is active every verb is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ._domain.arns import parse_arn
 from ._domain.progression import MODES, BuildFault, Mode, check_fault_status
-from ._faults import require_count
+from ._faults import error_for, require_count
 
 if TYPE_CHECKING:
+    from ._domain import Backend
     from ._domain.image_records import Image
-    from ._service import Service
+    from ._errors import ImageBuilderError
+    from ._service import Call, Service
 
-__all__ = ["BuildController"]
+__all__ = ["INACTIVE", "MockController", "Scope"]
+
+INACTIVE = (
+    "mock_imagebuilder is not active: controller calls need an active mock "
+    "(inside the decorated test, a `with mock_imagebuilder() as ib:` block, or "
+    "with the imagebuilder_mock fixture). Made outside one, they would carry "
+    "over into the next test's mock."
+)
+
+
+class Scope(Protocol):
+    """What a controller reads from the mock that made it."""
+
+    @property
+    def active(self) -> bool: ...
+
+    @property
+    def account_id(self) -> str: ...
+
+    @property
+    def region(self) -> str: ...
+
+    @property
+    def check_responses(self) -> bool: ...
 
 
 def _statuses_ahead(image: Image) -> tuple[str, ...]:
@@ -27,12 +56,94 @@ def _statuses_ahead(image: Image) -> tuple[str, ...]:
     return image.path[image.path.index(image.status) : -1]
 
 
-class BuildController:
-    """How image builds move, fail and hang, and what time it is."""
+class MockController:
+    """Inspect and steer the mock: resources, faults, how builds move, and the clock.
+
+    ``service`` is the state it acts on; ``scope`` is the mock that handed it
+    out (its options and whether it is active); ``live`` says whether any mock
+    is active, that is whether the state is in use (a change made while none
+    is would carry over into the next mock).
+    """
+
+    def __init__(self, service: Service, scope: Scope, live: Callable[[], bool]) -> None:
+        self._service = service
+        self._scope = scope
+        self._live = live
+
+    def __repr__(self) -> str:
+        return f"<MockController of {self._scope!r}>"
+
+    # -- the mock it came from -----------------------------------------------------------
 
     @property
-    def service(self) -> Service:  # provided by ImageBuilderMock
-        raise NotImplementedError
+    def active(self) -> bool:
+        """Whether the mock that handed out this controller is active."""
+        return self._scope.active
+
+    @property
+    def account_id(self) -> str:
+        """The account callers act as unless their access key names another.
+
+        While any mock is active this is the account in force (that of the
+        scope entered last, fixed when it started), the one requests use.
+        """
+        return self._scope.account_id
+
+    @property
+    def region(self) -> str:
+        """The default region: the one in force while any mock is active."""
+        return self._scope.region
+
+    @property
+    def check_responses(self) -> bool:
+        """Whether the mock that handed out this controller checks each response's shape."""
+        return self._scope.check_responses
+
+    @property
+    def service(self) -> Service:
+        """The state this controller acts on; refused while no mock is active."""
+        if not self._live():
+            raise RuntimeError(INACTIVE)
+        return self._service
+
+    # -- resources, calls and faults -----------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget every resource, call and pending fault; the mock stays active.
+
+        Settings stay as they are: the progression mode and the clock.
+        """
+        service = self.service
+        control = service.registry.builds
+        mode, seconds = control.mode, control.seconds_per_status
+        service.reset()
+        self.set_progression(mode, seconds_per_status=seconds)
+
+    def backend(self, region: str | None = None, account_id: str | None = None) -> Backend:
+        """The state of one account in one region, for inspection and seeding."""
+        return self.service.registry.get(account_id or self.account_id, region or self.region)
+
+    @property
+    def calls(self) -> list[Call]:
+        """Every request answered since the mock started (or was reset), oldest first."""
+        return self.service.calls
+
+    def fail_next(
+        self,
+        operation: str,
+        error: str | type[ImageBuilderError] = "ServiceUnavailableException",
+        message: str | None = None,
+        *,
+        count: int = 1,
+    ) -> None:
+        """Answer the next ``count`` calls of ``operation`` (or ``"*"``) with a modeled error.
+
+        The operation must be one of the service's, and the error one it declares
+        (for ``"*"``, one every operation declares); anything else is refused here.
+        """
+        cls = error_for(operation, error, count)
+        text = message or f"Injected {cls.code} for {operation}."
+        self.service.inject(operation, lambda: cls(text), count, cls.code)
 
     # -- progression ---------------------------------------------------------------------
 
@@ -118,7 +229,7 @@ class BuildController:
                 )
             builds.plan_fault(backend, image_arn, fault)
 
-    def _image(self, image_arn: str) -> tuple[Any, Image]:
+    def _image(self, image_arn: str) -> tuple[Backend, Image]:
         from ._domain import image_records
 
         parsed = parse_arn(image_arn)
@@ -132,9 +243,6 @@ class BuildController:
         return backend, image
 
     # -- scheduled work ------------------------------------------------------------------
-
-    def _backend_of(self, region: str | None, account_id: str | None) -> Any:
-        raise NotImplementedError  # provided by ImageBuilderMock.backend
 
     def run_schedules(self) -> list[str]:
         """Start the scheduled pipeline builds due by the mock's clock, everywhere.
@@ -171,25 +279,27 @@ class BuildController:
                 raise ValueError(f"not a lifecycle policy ARN: {policy_arn}")
             backend = self.service.registry.get(parsed.account, parsed.region)
         else:
-            backend = self._backend_of(region, account_id)
+            backend = self.backend(region, account_id)
         return lifecycle.run_lifecycle_policies(backend, policy_arn)
 
+    # The verbs taking ``**options`` keep ``self`` positional-only, so an option can
+    # never be mistaken for it (and the mock's delegating verbs type-check).
     def add_scan_finding(
-        self, *, region: str | None = None, account_id: str | None = None, **fields: Any
+        self, /, *, region: str | None = None, account_id: str | None = None, **fields: Any
     ) -> dict[str, Any]:
         """Seed an image scan finding (``ImageScanFinding`` members as keywords,
         e.g. ``severity="HIGH"``, ``imageBuildVersionArn=...``, ``vulnerabilityId=...``);
         returns it as ListImageScanFindings shows it."""
         from ._domain import scans
 
-        backend = self._backend_of(region, account_id)
+        backend = self.backend(region, account_id)
         with backend.lock:
             return scans.add_finding(backend, **fields)
 
     # -- the AWS-managed catalog ---------------------------------------------------------
 
     def add_managed_component(
-        self, name: str, version: str, *, region: str | None = None, **options: Any
+        self, /, name: str, version: str, *, region: str | None = None, **options: Any
     ) -> str:
         """Publish a component under ``aws`` (``owner=Amazon``) in a region; returns its ARN.
 
@@ -198,12 +308,13 @@ class BuildController:
         """
         from ._domain import catalog
 
-        backend = self._backend_of(region, None)
+        backend = self.backend(region)
         with backend.lock:
             return catalog.add_managed_component(backend, name, version, **options).arn
 
     def add_managed_workflow(
         self,
+        /,
         name: str,
         version: str,
         workflow_type: str = "BUILD",
@@ -217,14 +328,14 @@ class BuildController:
         """
         from ._domain import catalog
 
-        backend = self._backend_of(region, None)
+        backend = self.backend(region)
         with backend.lock:
             return catalog.add_managed_workflow(
                 backend, name, version, workflow_type, **options
             ).arn
 
     def add_managed_image(
-        self, name: str, version: str, *, region: str | None = None, **options: Any
+        self, /, name: str, version: str, *, region: str | None = None, **options: Any
     ) -> str:
         """Publish a base image under ``aws`` in a region; returns its build ARN.
 
@@ -232,7 +343,7 @@ class BuildController:
         """
         from ._domain import catalog_images
 
-        backend = self._backend_of(region, None)
+        backend = self.backend(region)
         with backend.lock:
             return catalog_images.add_managed_image(backend, name, version, **options).arn
 

@@ -1,8 +1,9 @@
 """What the mock shows of its work in moto's other services, when moto is active.
 
-The domain calls these few functions and nothing else of moto; without an
-active ``moto.mock_aws`` they do nothing, so the mock needs moto only to share
-state with it, never to run.
+The domain and the front doors call these few functions and nothing else of
+moto: this is the one module that imports it, and only inside a function, so
+importing the package never imports moto. Without an active ``moto.mock_aws``
+they do nothing, so the mock needs moto only to share state with it, never to run.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 import sys
 from typing import Any
 
-__all__ = ["CREATED_BY", "moto_active", "publish_ami"]
+__all__ = ["CREATED_BY", "moto_account_for", "moto_active", "publish_ami"]
 
 
 def moto_active() -> bool:
@@ -19,6 +20,22 @@ def moto_active() -> bool:
     models = sys.modules.get("moto.core.models")
     stubber = getattr(models, "botocore_stubber", None)
     return bool(getattr(stubber, "enabled", False))
+
+
+def moto_account_for(access_key: str) -> str | None:
+    """The account moto's IAM gives ``access_key``; None when moto is off or knows no other.
+
+    A key made with moto's ``iam.create_access_key`` belongs to the account that
+    made it; any key moto does not know maps to moto's default account, which
+    tells nothing the mock's own default does not.
+    """
+    if not moto_active():
+        return None
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.iam.models import get_account_id_from
+
+    account = get_account_id_from(access_key)
+    return account if account != DEFAULT_ACCOUNT_ID else None
 
 
 # The tags Image Builder puts on every AMI it creates; clean-up scripts find

@@ -24,7 +24,7 @@ from botocore.handlers import BUILTIN_HANDLERS
 
 from . import _waiters
 from ._domain.progression import answering_waiter
-from ._integrations import moto_active
+from ._integrations import moto_account_for
 from ._model import SERVICE_NAME
 
 if TYPE_CHECKING:
@@ -42,18 +42,26 @@ _HOST_REGION = re.compile(r"^[a-z]+://[a-z-]+\.([a-z0-9-]+)\.amazonaws\.com")
 
 
 class _Active:
+    """What the hooks route to; set only by ``activate`` and ``deactivate``."""
+
     service: Service | None = None
     default_account: str = "123456789012"
     default_region: str = "us-east-1"
 
 
-def activate(service: Service, account_id: str, region: str) -> None:
+def activate(service: Service, *, account_id: str, region: str) -> None:
+    """Answer Image Builder requests with ``service`` from now on.
+
+    ``account_id`` and ``region`` are the caller's when the request does not
+    say (an access key that names no account, a URL without a Region).
+    """
     _Active.service = service
     _Active.default_account = account_id
     _Active.default_region = region
 
 
 def deactivate() -> None:
+    """Let Image Builder requests through to botocore again."""
     _Active.service = None
 
 
@@ -91,14 +99,10 @@ def _caller(request: AWSPreparedRequest) -> tuple[str, str]:
 
 
 def _moto_account(access_key: str) -> str | None:
-    # Cheap checks first: this runs on every request.
-    if access_key == FAKE_ACCESS_KEY or not moto_active():
+    # The mock's own key never names an account: skip asking moto on every request.
+    if access_key == FAKE_ACCESS_KEY:
         return None
-    from moto.core.models import DEFAULT_ACCOUNT_ID
-    from moto.iam.models import get_account_id_from
-
-    account = get_account_id_from(access_key)
-    return account if account != DEFAULT_ACCOUNT_ID else None
+    return moto_account_for(access_key)
 
 
 def _before_send(request: AWSPreparedRequest, event_name: str, **kwargs: Any) -> AWSResponse | None:

@@ -16,14 +16,11 @@ import unittest
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
-from typing import Any, ClassVar, TypeVar, cast, overload
+from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, TypeVar, cast, overload
 
 from . import _interception
-from ._controller import BuildController
-from ._domain import Backend
+from ._controller import MockController
 from ._domain.progression import MODES, Mode
-from ._errors import ImageBuilderError
-from ._faults import error_for
 from ._service import Call, Service, State
 
 __all__ = ["DEFAULT_ACCOUNT_ID", "ImageBuilderMock", "mock_imagebuilder"]
@@ -37,6 +34,8 @@ _REAL_CREDENTIAL_VARIABLES = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 
 F = TypeVar("F", bound=Callable[..., Any])
 C = TypeVar("C", bound=type[unittest.TestCase])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class _Activation:
@@ -91,6 +90,11 @@ def _restore_environment(saved: dict[str, str | None]) -> None:
             os.environ[key] = value
 
 
+def _live() -> bool:
+    """Whether any mock is active, so that the shared state is in use."""
+    return bool(_Activation.stack)
+
+
 def _drop_state() -> None:
     """Forget everything the shared service holds, settings included."""
     service = _Activation.service
@@ -99,8 +103,33 @@ def _drop_state() -> None:
     service.frozen_time = None
 
 
-class ImageBuilderMock(BuildController):
-    """An in-process EC2 Image Builder, and the controller of its state.
+class _Verb(Generic[P, R]):
+    """A controller verb offered on the mock itself, answered by the mock's controller.
+
+    With the bare decorator a test has only ``mock_imagebuilder`` to steer the
+    mock with (``mock_imagebuilder.fail_build(...)``), so every verb stays
+    callable there; the controller's method runs, with its signature and its
+    refusals.
+    """
+
+    def __init__(self, method: Callable[Concatenate[MockController, P], R]) -> None:
+        self._name = method.__name__
+        self.__doc__ = method.__doc__
+
+    @overload
+    def __get__(self, mock: None, owner: type) -> _Verb[P, R]: ...
+
+    @overload
+    def __get__(self, mock: ImageBuilderMock, owner: type) -> Callable[P, R]: ...
+
+    def __get__(self, mock: ImageBuilderMock | None, owner: type) -> Any:
+        if mock is None:
+            return self
+        return getattr(mock.controller, self._name)
+
+
+class ImageBuilderMock:
+    """An in-process EC2 Image Builder: decorator, context manager and pytest fixture.
 
     Use the module-level ``mock_imagebuilder`` bare, or call it with options for
     a configured instance::
@@ -112,7 +141,10 @@ class ImageBuilderMock(BuildController):
         def test_b(): ...
 
         with mock_imagebuilder() as ib:
-            ...
+            ...  # ib is the mock's controller
+
+    Each mock makes one ``MockController``; ``with`` (and the fixture) hands it
+    out, and the mock offers the same verbs, answered by that controller.
     """
 
     def __init__(
@@ -138,6 +170,12 @@ class ImageBuilderMock(BuildController):
         self._class_states: weakref.WeakKeyDictionary[type, State | None] = (
             weakref.WeakKeyDictionary()
         )
+        self._controller = MockController(_Activation.service, self, _live)
+
+    @property
+    def controller(self) -> MockController:
+        """The controller of this mock: what ``with`` and the fixture hand out."""
+        return self._controller
 
     # -- options and decoration ---------------------------------------------------------
 
@@ -349,10 +387,10 @@ class ImageBuilderMock(BuildController):
         """Make this mock's options the ones in force (the innermost scope wins)."""
         service = _Activation.service
         service.check_responses = self._checks() or any(m._checks() for m in _Activation.stack)
-        _interception.activate(service, self._own_account(), self._region)
+        _interception.activate(service, account_id=self._own_account(), region=self._region)
 
-    def __enter__(self) -> ImageBuilderMock:
-        return self.start()
+    def __enter__(self) -> MockController:
+        return self.start().controller
 
     def __exit__(
         self,
@@ -362,8 +400,8 @@ class ImageBuilderMock(BuildController):
     ) -> None:
         self.stop()
 
-    async def __aenter__(self) -> ImageBuilderMock:
-        return self.start()
+    async def __aenter__(self) -> MockController:
+        return self.start().controller
 
     async def __aexit__(
         self,
@@ -415,56 +453,39 @@ class ImageBuilderMock(BuildController):
         stack = _Activation.stack
         return stack[-1]._region if stack else self._region
 
+    # The controller's verbs, on the mock too (see ``_Verb``).
+    reset = _Verb(MockController.reset)
+    backend = _Verb(MockController.backend)
+    fail_next = _Verb(MockController.fail_next)
+    set_progression = _Verb(MockController.set_progression)
+    advance = _Verb(MockController.advance)
+    finish_builds = _Verb(MockController.finish_builds)
+    fail_build = _Verb(MockController.fail_build)
+    hang_build = _Verb(MockController.hang_build)
+    run_schedules = _Verb(MockController.run_schedules)
+    run_lifecycle_policies = _Verb(MockController.run_lifecycle_policies)
+    add_scan_finding = _Verb(MockController.add_scan_finding)
+    add_managed_component = _Verb(MockController.add_managed_component)
+    add_managed_workflow = _Verb(MockController.add_managed_workflow)
+    add_managed_image = _Verb(MockController.add_managed_image)
+    now = _Verb(MockController.now)
+    set_time = _Verb(MockController.set_time)
+    tick = _Verb(MockController.tick)
+
     @property
     def service(self) -> Service:
-        if not _Activation.stack:
-            raise RuntimeError(
-                "mock_imagebuilder is not active: controller calls need an active mock "
-                "(inside the decorated test, a `with mock_imagebuilder() as ib:` block, or "
-                "with the imagebuilder_mock fixture). Made outside one, they would carry "
-                "over into the next test's mock."
-            )
-        return _Activation.service
-
-    def reset(self) -> None:
-        """Forget every resource, call and pending fault; the mock stays active.
-
-        Settings stay as they are: the progression mode and the clock.
-        """
-        service = self.service
-        control = service.registry.builds
-        mode, seconds = control.mode, control.seconds_per_status
-        service.reset()
-        self.set_progression(mode, seconds_per_status=seconds)
-
-    def backend(self, region: str | None = None, account_id: str | None = None) -> Backend:
-        """The state of one account in one region, for inspection and seeding."""
-        return self.service.registry.get(account_id or self.account_id, region or self.region)
-
-    def _backend_of(self, region: str | None, account_id: str | None) -> Backend:
-        return self.backend(region=region, account_id=account_id)
+        """The state the mock's controller acts on (refused while no mock is active)."""
+        return self._controller.service
 
     @property
     def calls(self) -> list[Call]:
         """Every request answered since the mock started (or was reset), oldest first."""
-        return self.service.calls
+        return self._controller.calls
 
-    def fail_next(
-        self,
-        operation: str,
-        error: str | type[ImageBuilderError] = "ServiceUnavailableException",
-        message: str | None = None,
-        *,
-        count: int = 1,
-    ) -> None:
-        """Answer the next ``count`` calls of ``operation`` (or ``"*"``) with a modeled error.
-
-        The operation must be one of the service's, and the error one it declares
-        (for ``"*"``, one every operation declares); anything else is refused here.
-        """
-        cls = error_for(operation, error, count)
-        text = message or f"Injected {cls.code} for {operation}."
-        self.service.inject(operation, lambda: cls(text), count, cls.code)
+    @property
+    def progression(self) -> Mode:
+        """``observe`` (default), ``immediate``, ``manual`` or ``wall-clock``."""
+        return self._controller.progression
 
     def __repr__(self) -> str:
         state = "active" if self.active else "inactive"

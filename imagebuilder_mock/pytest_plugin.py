@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from ._controller import MockController
 from ._mock import ImageBuilderMock
 
 __all__ = ["imagebuilder_client", "imagebuilder_mock"]
@@ -27,18 +28,18 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture
-def imagebuilder_mock(request: pytest.FixtureRequest) -> Iterator[ImageBuilderMock]:
-    """An active Image Builder mock with fresh state; the controller of that state."""
+def imagebuilder_mock(request: pytest.FixtureRequest) -> Iterator[MockController]:
+    """An active Image Builder mock with fresh state; yields its controller."""
     options: dict[str, Any] = {}
     # Closest marker last, so a test's options override its class's and module's.
     for marker in reversed(list(request.node.iter_markers("imagebuilder"))):
         options.update(marker.kwargs)
-    with ImageBuilderMock(**options) as mock:
-        yield mock
+    with ImageBuilderMock(**options) as controller:
+        yield controller
 
 
 @pytest.fixture
-def imagebuilder_client(imagebuilder_mock: ImageBuilderMock) -> Any:
+def imagebuilder_client(imagebuilder_mock: MockController) -> Any:
     """A boto3 Image Builder client served by ``imagebuilder_mock``, in its region."""
     import boto3
 

@@ -14,7 +14,12 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 from errors import error_of
 
-from imagebuilder_mock import DEFAULT_ACCOUNT_ID, ImageBuilderMock, mock_imagebuilder
+from imagebuilder_mock import (
+    DEFAULT_ACCOUNT_ID,
+    ImageBuilderMock,
+    MockController,
+    mock_imagebuilder,
+)
 from imagebuilder_mock._errors import ResourceInUse
 
 
@@ -60,7 +65,7 @@ def test_decorator_with_options() -> None:
 
 def test_context_manager_yields_the_controller() -> None:
     with mock_imagebuilder() as ib:
-        assert isinstance(ib, ImageBuilderMock)
+        assert isinstance(ib, MockController)
         assert ib.active
         arn = _create(_client())
         assert list(ib.backend().resources) == [arn]
