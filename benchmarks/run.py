@@ -12,6 +12,7 @@ Measured side by side in one process, same client configuration:
 
 Rounds alternate between the contenders so machine noise hits all alike; the
 table shows the median of the per-round medians and the ratio to the floor.
+How the cost grows with the number of stored resources: ``benchmarks/scale.py``.
 """
 
 from __future__ import annotations

@@ -76,3 +76,95 @@ def test_importing_the_package_does_not_read_the_model() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["0", "0"]
+
+
+# -- no module fills another's registry --------------------------------------------------
+
+_MUTATORS = frozenset(
+    {"append", "extend", "insert", "update", "setdefault", "add", "pop", "remove", "clear"}
+)
+
+
+def _foreign_names(path: Path) -> tuple[set[str], set[str]]:
+    """Names ``path`` imports from other modules of the package: objects, and modules."""
+    own = _module_name(path)
+    objects: set[str] = set()
+    modules: set[str] = set()
+    package_modules = {_module_name(p) for p in ROOT.rglob("*.py")}
+    package = own if path.name == "__init__.py" else own.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+            source = f"{base}.{node.module}" if node.module else base
+            for alias in node.names:
+                bound = alias.asname or alias.name
+                if f"{source}.{alias.name}" in package_modules:
+                    modules.add(bound)
+                elif source != own:
+                    objects.add(bound)
+    return objects, modules
+
+
+def _registry_writes(path: Path) -> list[str]:
+    objects, modules = _foreign_names(path)
+
+    def foreign(target: ast.expr) -> bool:
+        if isinstance(target, ast.Name):
+            return target.id in objects
+        return (
+            isinstance(target, ast.Attribute)
+            and isinstance(target.value, ast.Name)
+            and target.value.id in modules
+        )
+
+    found: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _MUTATORS
+            and foreign(node.func.value)
+        ):
+            found.append(f"{path.name}:{node.lineno}: {ast.unparse(node.func)}(...)")
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [node.target]
+        for target in targets:
+            if isinstance(target, ast.Subscript) and foreign(target.value):
+                found.append(f"{path.name}:{node.lineno}: {ast.unparse(target)} = ...")
+    return found
+
+
+def test_the_registry_scan_finds_a_write_to_another_modules_list(tmp_path: Path) -> None:
+    # The scan itself: the shape the composition root replaced is still caught.
+    probe = ROOT / "_domain" / "executions.py"
+    source = probe.read_text(encoding="utf-8")
+    planted = tmp_path / "imagebuilder_mock" / "_domain" / "executions.py"
+    planted.parent.mkdir(parents=True)
+    planted.write_text(
+        source + "\nfrom .image_records import HOOKS\nHOOKS.append(on_transition)\n"
+        "from . import backend\nbackend.SEEDERS['aws'] = []\n",
+        encoding="utf-8",
+    )
+    original_root = ROOT
+    try:
+        globals()["ROOT"] = tmp_path / "imagebuilder_mock"
+        for module in original_root.rglob("*.py"):
+            copy = tmp_path / "imagebuilder_mock" / module.relative_to(original_root)
+            if not copy.exists():
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                copy.write_text(module.read_text(encoding="utf-8"), encoding="utf-8")
+        writes = _registry_writes(planted)
+    finally:
+        globals()["ROOT"] = original_root
+    assert sorted(w.split(": ", 1)[1] for w in writes) == [
+        "HOOKS.append(...)",
+        "backend.SEEDERS['aws'] = ...",
+    ]
+
+
+@pytest.mark.parametrize("path", sorted(ROOT.rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_module_fills_another_modules_registry(path: Path) -> None:
+    assert _registry_writes(path) == []

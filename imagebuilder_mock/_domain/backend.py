@@ -22,6 +22,7 @@ from .iam import allows
 from .idempotency import IdempotencyLedger
 from .progression import BuildControl
 from .resources import Resource
+from .store import Store
 
 __all__ = [
     "Backend",
@@ -35,6 +36,7 @@ __all__ = [
 ]
 
 R = TypeVar("R", bound=Resource)
+P = TypeVar("P")
 Clock = Callable[[], dt.datetime]
 
 
@@ -77,10 +79,12 @@ class Backend:
         # Handlers run under this lock, so concurrent clients see whole operations.
         self.lock = threading.RLock()
         self.resources: dict[str, Resource] = {}
-        # The same resources by exact class, so listing one kind never walks the others.
-        self._by_class: dict[type[Resource], dict[str, Resource]] = {}
+        # The same resources in one indexed store per exact class (``store``).
+        self._stores: dict[type[Resource], Store[Any]] = {}
         self.idempotency = IdempotencyLedger()
-        self._last_build: dict[str, int] = {}
+        self._last_number: dict[str, int] = {}
+        # State a family keeps beside its records (``part``), one object per class.
+        self._parts: dict[type[Any], Any] = {}
 
     @property
     def wiring(self) -> Wiring:
@@ -115,9 +119,21 @@ class Backend:
 
     def next_build(self, version_arn: str) -> int:
         """The next build number of a version; numbers are never reused, even after deletes."""
-        number = self._last_build.get(version_arn, 0) + 1
-        self._last_build[version_arn] = number
+        return self.next_number(version_arn)
+
+    def next_number(self, series: str) -> int:
+        """The next number of a series (1, 2, ...): counters live and reset with the state."""
+        number = self._last_number.get(series, 0) + 1
+        self._last_number[series] = number
         return number
+
+    def part(self, cls: type[P]) -> P:
+        """The state of ``cls`` this backend keeps for a family beside its records
+        (made on first use), so it is saved, restored and reset with them."""
+        part = self._parts.get(cls)
+        if part is None:
+            part = self._parts[cls] = cls()
+        return part
 
     # -- storage ---------------------------------------------------------------------
 
@@ -130,12 +146,12 @@ class Backend:
         if dry_run:
             raise DryRunOperation()
         self.resources[resource.arn] = resource
-        self._by_class.setdefault(type(resource), {})[resource.arn] = resource
+        self.store(type(resource)).add(resource)
 
     def remove(self, resource: Resource) -> None:
         self.ensure_unreferenced(resource)
         del self.resources[resource.arn]
-        del self._by_class[type(resource)][resource.arn]
+        self._stores[type(resource)].remove(resource)
 
     def find(self, arn: str) -> Resource | None:
         return self.resources.get(arn)
@@ -195,11 +211,28 @@ class Backend:
             return self
         return self.registry.get(parsed.account, parsed.region)
 
+    def store(self, cls: type[R]) -> Store[R]:
+        """The store of one exact record class (empty until its first record)."""
+        store = self._stores.get(cls)
+        if store is None:
+            store = self._stores[cls] = Store()
+        return store
+
+    def stores(self, kind: type[R]) -> list[Store[R]]:
+        """The stores of a kind: its own class's and its subclasses'."""
+        return [store for cls, store in self._stores.items() if issubclass(cls, kind)]
+
     def of_kind(self, kind: type[R]) -> Iterator[R]:
         """The resources of a kind (subclasses included), oldest first within each class."""
-        for cls, members in list(self._by_class.items()):
-            if issubclass(cls, kind):
-                yield from list(members.values())  # type: ignore[misc]
+        for store in self.stores(kind):
+            yield from store
+
+    def series(self, kind: type[R], key: tuple[str, ...]) -> list[R]:
+        """Every version and build of one name (``Resource.series``) of a kind."""
+        found: list[R] = []
+        for store in self.stores(kind):
+            found.extend(store.series(key))
+        return found
 
     # -- dependencies ----------------------------------------------------------------
 

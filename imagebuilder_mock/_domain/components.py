@@ -9,36 +9,40 @@ components (the catalog).
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from .._errors import (
-    InvalidParameterCombination,
     ResourceDependency,
-    invalid_value,
     not_found,
 )
+from .._model import service_model
 from .arns import parse_arn
 from .backend import Backend
+from .catalog_documents import AWS_ACCOUNT, CATALOG_EPOCH, derived_component_data
+from .conventions import check_exactly_one_source, check_s3_uri
 from .documents import (
     parse_component_document,
     placeholder_component_data,
     shell_component_data,
 )
 from .filters import Matcher, field_equals
-from .identifiers import is_s3_uri
+from .identifiers import platform_from_name
 from .listing import list_page
 from .operations import Operations, check_dry_run
 from .versioned import (
     Versioned,
     builds_of,
     by_list_order,
+    by_name_order,
+    listed,
     located,
     match_version,
     new_build,
     newest_first,
-    newest_per_series,
-    owned,
     owner_field,
     resolve,
     version_filter,
@@ -47,10 +51,10 @@ from .versions import SemanticVersion, parse_selector, parse_version
 
 __all__ = [
     "Component",
-    "check_exactly_one_source",
-    "check_s3_uri",
+    "aws_component",
     "component_from_fields",
     "find_component",
+    "managed_component",
 ]
 
 # The operations this family serves; the composition root collects them.
@@ -106,19 +110,6 @@ class Component(Versioned):
         return values
 
 
-# -- shared by components and workflows -------------------------------------------
-
-
-def check_exactly_one_source(params: dict[str, Any]) -> None:
-    if ("data" in params) == ("uri" in params):
-        raise InvalidParameterCombination("You must specify exactly one of data or uri.")
-
-
-def check_s3_uri(uri: str) -> None:
-    if not is_s3_uri(uri):
-        raise invalid_value("uri", "The uri must be an Amazon S3 URL of the form s3://bucket/key.")
-
-
 # -- lookups -------------------------------------------------------------------------
 
 
@@ -142,10 +133,88 @@ def find_component(backend: Backend, arn: str, parameter: str = "arn") -> Compon
     if (parsed.partition, parsed.region) != (backend.partition, backend.region):
         # Resources are regional: not even AWS's components of another region.
         return None
-    # Imported late: the catalog builds Component records.
-    from .catalog import aws_component
-
     return aws_component(backend, arn)
+
+
+# -- AWS-managed components ----------------------------------------------------------
+
+# Published documents are parsed once per platform, however many regions publish them.
+_parse_published = functools.lru_cache(maxsize=128)(parse_component_document)
+
+
+def managed_component(
+    backend: Backend,
+    name: str,
+    data: str,
+    platform: str,
+    version: SemanticVersion,
+    build: int,
+    date_created: dt.datetime,
+    **attributes: Any,
+) -> Component:
+    """An ``aws`` component record of ``backend`` (the region's ``aws`` backend),
+    not stored: the catalog stores what it publishes, derived components stay out."""
+    parsed = _parse_published(data, platform)
+    return component_from_fields(
+        backend,
+        name=name,
+        version=version,
+        build=build,
+        account=AWS_ACCOUNT,
+        date_created=date_created,
+        platform=platform,
+        component_type=parsed.component_type,
+        parameters=[dict(p) for p in parsed.parameters],
+        document=parsed.document,
+        data=data,
+        **attributes,
+    )
+
+
+@functools.cache
+def _publishable_name() -> re.Pattern[str]:
+    """The model's ResourceName pattern, which every published component name meets
+    (compiled on first use, so importing the package does not read the model)."""
+    return re.compile(str(service_model().shape_for("ResourceName").metadata["pattern"]))
+
+
+def aws_component(backend: Backend, arn: str) -> Component | None:
+    """The AWS-managed component an ``aws`` component ARN names, or None for other ARNs.
+
+    Catalog entries resolve as usual. A well-formed ARN the catalog lacks is
+    still accepted (AWS publishes more than any catalog holds): the component
+    is derived from the name, taking platform and type from a catalog entry of
+    the same name if there is one, else from the name (``windows``/``macos``/
+    ``linux``; ``test`` makes a TEST component). Wildcard nodes become 0
+    (``x.x.x`` → 1.0.0), a missing build becomes 1. Derived components are not
+    stored, so they never show up in ListComponents.
+    """
+    parsed = parse_arn(arn)
+    if parsed is None or parsed.account != AWS_ACCOUNT or parsed.resource_type != "component":
+        return None
+    home = backend.registry.get(AWS_ACCOUNT, parsed.region)
+    found = resolve(home, arn, Component)
+    if found is not None:
+        return found
+    # Only a name AWS could have published, in the caller's own region, is taken on trust.
+    if parsed.region != backend.region or not _publishable_name().match(parsed.name):
+        return None
+    nodes = [0 if n == "x" else int(n) for n in (parsed.version or "x.x.x").split(".")]
+    version = SemanticVersion(*nodes) if any(nodes) else SemanticVersion(1, 0, 0)
+    known = resolve(home, str(parsed.with_version(None)), Component)
+    if known is not None:
+        platform, data = known.platform, known.data
+        extra = {
+            "supported_os_versions": list(known.supported_os_versions),
+            "description": known.description,
+        }
+    else:
+        platform = platform_from_name(parsed.name)
+        kind = "TEST" if "test" in parsed.name.split("-") else "BUILD"
+        data, extra = derived_component_data(parsed.name, platform, kind), {}
+    return managed_component(
+        home, parsed.name, data, platform, version, parsed.build or 1, CATALOG_EPOCH, **extra
+    )
 
 
 def _get_or_fail(backend: Backend, arn: str, parameter: str) -> Component:
@@ -286,6 +355,10 @@ def _component_matchers() -> dict[str, Matcher[Component]]:
 _MATCHERS = _component_matchers()
 
 
+def _deprecated(component: Component) -> bool:
+    return component.status == "DEPRECATED"
+
+
 @OPERATIONS.handles("ListComponents")
 def list_components(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     by_name = bool(params.get("byName"))
@@ -296,10 +369,16 @@ def list_components(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     return list_page(
         backend,
         "ListComponents",
-        newest_per_series(owned(backend, Component, params.get("owner")), by_name, hide_deprecated),
+        listed(
+            backend,
+            Component,
+            params.get("owner"),
+            per="name" if by_name else "version",
+            skip=_deprecated if hide_deprecated else None,
+        ),
         params,
         matchers=_MATCHERS,
-        sort_key=by_list_order,
+        sort_key=by_name_order if by_name else by_list_order,
         view="ComponentVersion",
         result_key="componentVersionList",
     )

@@ -45,6 +45,7 @@ from .listing import list_page
 from .operations import Operations, check_dry_run
 from .regions import partition_of, partition_regions
 from .resources import Resource, iso_time
+from .store import store_order
 
 __all__ = ["DEFAULT_TIMEOUT_MINUTES", "DistributionConfiguration"]
 
@@ -274,10 +275,10 @@ def list_distribution_configurations(backend: Backend, params: dict[str, Any]) -
     return list_page(
         backend,
         "ListDistributionConfigurations",
-        backend.of_kind(DistributionConfiguration),
+        backend.store(DistributionConfiguration).ordered,
         params,
         matchers=_MATCHERS,
-        sort_key=lambda c: (c.name, c.arn),
+        sort_key=store_order,
         view="DistributionConfigurationSummary",
         result_key="distributionConfigurationSummaryList",
     )

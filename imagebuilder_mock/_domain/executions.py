@@ -14,9 +14,8 @@ SendWorkflowStepAction answers it; with no such step ahead, one step is
 RUNNING. Leaving the stage completes what is left; a failed or cancelled
 build fails or cancels the running step and skips the rest.
 
-The records live in a ledger per backend, kept in :data:`_LEDGERS`, a
-``WeakKeyDictionary`` keyed by the :class:`Backend` object: a reset drops the
-backends, and their executions go with them.
+The records live in a ledger that each backend keeps (``Backend.part``), so
+they are saved, restored and reset with the rest of its state.
 """
 
 from __future__ import annotations
@@ -27,7 +26,6 @@ import itertools
 import json
 import secrets
 import uuid
-import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -181,14 +179,8 @@ class _Ledger:
     sequence: Iterator[int] = field(default_factory=itertools.count)
 
 
-_LEDGERS: weakref.WeakKeyDictionary[Backend, _Ledger] = weakref.WeakKeyDictionary()
-
-
 def _ledger(backend: Backend) -> _Ledger:
-    ledger = _LEDGERS.get(backend)
-    if ledger is None:
-        ledger = _LEDGERS.setdefault(backend, _Ledger())
-    return ledger
+    return backend.part(_Ledger)
 
 
 def executions_of(backend: Backend, image_arn: str) -> list[WorkflowExecution]:

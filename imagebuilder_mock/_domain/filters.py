@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from .._errors import invalid_value
 
-__all__ = ["Matcher", "apply_filters", "field_equals"]
+__all__ = ["Matcher", "apply_filters", "field_equals", "selection"]
 
 T = TypeVar("T")
 
@@ -51,8 +51,16 @@ def apply_filters(
 ) -> list[T]:
     if not filters:
         return list(items)
+    keep = selection(filters, matchers)
+    return [item for item in items if keep(item)]
+
+
+def selection(
+    filters: list[dict[str, Any]] | None, matchers: Mapping[str, Matcher[T]]
+) -> Callable[[T], bool]:
+    """Whether an item passes ``filters``; every filter name is checked first."""
     chosen: list[tuple[Matcher[T], list[str]]] = []
-    for i, entry in enumerate(filters):
+    for i, entry in enumerate(filters or ()):
         name = entry.get("name")
         if not isinstance(name, str) or name not in matchers:
             raise invalid_value(
@@ -60,4 +68,8 @@ def apply_filters(
                 f"Unknown filter name '{name}'. Valid filter names: {', '.join(sorted(matchers))}.",
             )
         chosen.append((matchers[name], list(entry.get("values") or [])))
-    return [item for item in items if all(match(item, values) for match, values in chosen)]
+
+    def keep(item: T) -> bool:
+        return all(match(item, values) for match, values in chosen)
+
+    return keep

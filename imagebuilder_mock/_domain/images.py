@@ -36,10 +36,10 @@ from .progression import (
 from .versioned import (
     builds_of,
     by_list_order,
+    by_name_order,
+    listed,
     match_version,
     newest_first,
-    newest_per_series,
-    owned,
     resolve,
     version_filter,
 )
@@ -99,22 +99,30 @@ def _image_matchers() -> dict[str, Matcher[Any]]:
     }
 
 
+_IMAGE_MATCHERS = _image_matchers()
+
+
+def _deprecated(image: Image) -> bool:
+    return image.status == "DEPRECATED"
+
+
 @OPERATIONS.handles("ListImages")
 def list_images(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     by_name = bool(params.get("byName"))
     version_filter(params.get("filters"), by_name, "Images")
-    candidates = [
-        image
-        for image in owned(backend, Image, params.get("owner"))
-        if params.get("includeDeprecated") or image.status != "DEPRECATED"
-    ]
     return list_page(
         backend,
         "ListImages",
-        newest_per_series(candidates, by_name),
+        listed(
+            backend,
+            Image,
+            params.get("owner"),
+            per="name" if by_name else "version",
+            skip=None if params.get("includeDeprecated") else _deprecated,
+        ),
         params,
-        matchers=_image_matchers(),
-        sort_key=by_list_order,
+        matchers=_IMAGE_MATCHERS,
+        sort_key=by_name_order if by_name else by_list_order,
         view="ImageVersion",
         result_key="imageVersionList",
     )

@@ -13,6 +13,7 @@ from .filters import field_equals
 from .listing import list_page
 from .operations import Operations
 from .resources import Resource, iso_time
+from .store import store_order
 from .tags import check_resource_tags
 
 __all__ = ["InfrastructureConfiguration"]
@@ -106,10 +107,10 @@ def list_infrastructure_configurations(backend: Backend, params: dict[str, Any])
     return list_page(
         backend,
         "ListInfrastructureConfigurations",
-        backend.of_kind(InfrastructureConfiguration),
+        backend.store(InfrastructureConfiguration).ordered,
         params,
         matchers={"name": field_equals(lambda c: c.name)},
-        sort_key=lambda c: (c.name, c.arn),
+        sort_key=store_order,
         view="InfrastructureConfigurationSummary",
         result_key="infrastructureConfigurationSummaryList",
     )

@@ -40,6 +40,7 @@ from .operations import Operations
 from .pagination import paginate
 from .progression import IN_PROGRESS
 from .resources import Resource
+from .store import store_order
 from .versions import parse_selector, parse_version
 
 __all__ = [
@@ -360,14 +361,14 @@ def list_lifecycle_policies(backend: Backend, params: dict[str, Any]) -> dict[st
     return list_page(
         backend,
         "ListLifecyclePolicies",
-        backend.of_kind(LifecyclePolicy),
+        backend.store(LifecyclePolicy).ordered,
         params,
         matchers={
             "name": field_equals(lambda p: p.name),
             "resourceType": field_equals(lambda p: p.settings.get("resourceType")),
             "status": field_equals(lambda p: p.settings.get("status")),
         },
-        sort_key=lambda p: (p.name, p.arn),
+        sort_key=store_order,
         view="LifecyclePolicySummary",
         result_key="lifecyclePolicySummaryList",
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .filters import Matcher, apply_filters
-from .pagination import paginate
+from .filters import Matcher, selection
+from .pagination import Ordered, paginate, paginate_ordered
 from .resources import Resource
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ R = TypeVar("R", bound=Resource)
 def list_page(
     backend: Backend,
     operation: str,
-    items: Iterable[R],
+    items: Iterable[R] | Ordered[R],
     params: dict[str, Any],
     *,
     matchers: Mapping[str, Matcher[R]],
@@ -28,9 +28,17 @@ def list_page(
     view: str | Callable[[R], Any],
     result_key: str,
 ) -> dict[str, Any]:
-    chosen = apply_filters(items, params.get("filters"), matchers)
-    chosen.sort(key=sort_key)
-    page, token = paginate(backend, operation, chosen, sort_key, params)
+    """A List's answer: the items that pass the filters, in ``sort_key`` order, one page.
+
+    ``items`` is either every candidate (filtered and sorted here) or an
+    ordered source from an indexed store, read only as far as the page goes.
+    """
+    keep = selection(params.get("filters"), matchers)
+    if callable(items):
+        page, token = paginate_ordered(backend, operation, items, sort_key, params, keep)
+    else:
+        chosen = sorted(filter(keep, items), key=sort_key)
+        page, token = paginate(backend, operation, chosen, sort_key, params)
     render = (lambda r: r.view(view)) if isinstance(view, str) else view
     result: dict[str, Any] = {result_key: [render(r) for r in page]}
     if token is not None:

@@ -17,7 +17,7 @@ import hashlib
 import hmac
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._errors import InvalidPaginationToken
@@ -25,9 +25,13 @@ from .._errors import InvalidPaginationToken
 if TYPE_CHECKING:
     from .backend import Backend
 
-__all__ = ["DEFAULT_PAGE_SIZE", "paginate"]
+__all__ = ["DEFAULT_PAGE_SIZE", "Ordered", "paginate", "paginate_ordered"]
 
 T = TypeVar("T")
+
+# Items already in list order, read on from just after a page key (``None``:
+# from the start). Indexed stores give these, so a page never sorts.
+Ordered = Callable[[tuple[Any, ...] | None], Iterator[T]]
 
 DEFAULT_PAGE_SIZE = 25
 _SECRET = os.urandom(16)
@@ -97,3 +101,31 @@ def paginate(
     page = list(items[start : start + size])
     more = start + size < len(items)
     return page, _encode(scope, keys[start + size - 1]) if more else None
+
+
+def paginate_ordered(
+    backend: Backend,
+    operation: str,
+    ordered: Ordered[T],
+    sort_key: Callable[[T], tuple[Any, ...]],
+    params: dict[str, Any],
+    keep: Callable[[T], bool] | None = None,
+) -> tuple[list[T], str | None]:
+    """One page read from an ordered source: O(page + log n), however long the list.
+
+    ``sort_key`` gives each item's page key (unique per item, strings and
+    integers); the source resumes after the key a token carries. Only items
+    ``keep`` accepts are served, and a token is issued only when one more follows.
+    """
+    size = params.get("maxResults") or DEFAULT_PAGE_SIZE
+    scope = _scope(backend, operation, params)
+    token = params.get("nextToken")
+    after = _decode(operation, scope, token) if token is not None else None
+    page: list[T] = []
+    for item in ordered(after):
+        if keep is not None and not keep(item):
+            continue
+        if len(page) == size:
+            return page, _encode(scope, sort_key(page[-1]))
+        page.append(item)
+    return page, None

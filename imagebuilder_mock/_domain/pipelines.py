@@ -28,14 +28,15 @@ from .._errors import InvalidRequest, invalid_value
 from .arns import slug
 from .backend import Backend
 from .builds import configuration, observe, start_build
-from .filters import Matcher, apply_filters, field_equals
+from .filters import Matcher, field_equals
 from .image_records import Image
 from .images import summaries_page
+from .listing import list_page
 from .operations import Operations, check_dry_run
-from .pagination import paginate
 from .progression import LIFECYCLE_STATUSES
 from .recipes import ContainerRecipe, ImageRecipe, Recipe
 from .resources import Resource, iso_time, shaped
+from .store import store_order
 from .versioned import (
     is_visible,
     resolve,
@@ -576,19 +577,20 @@ _MATCHERS: dict[str, Matcher[ImagePipeline]] = {
 }
 
 
-def _by_name(pipeline: ImagePipeline) -> tuple[str, str]:
-    return (pipeline.name, pipeline.arn)
-
-
 @OPERATIONS.handles("ListImagePipelines")
 def list_image_pipelines(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
-    chosen = apply_filters(backend.of_kind(ImagePipeline), params.get("filters"), _MATCHERS)
-    chosen.sort(key=_by_name)
-    page, token = paginate(backend, "ListImagePipelines", chosen, _by_name, params)
+    result = list_page(
+        backend,
+        "ListImagePipelines",
+        backend.store(ImagePipeline).ordered,
+        params,
+        matchers=_MATCHERS,
+        sort_key=store_order,
+        view=lambda pipeline: pipeline,
+        result_key="imagePipelineList",
+    )
     # Rendered after paging: showing a pipeline observes its last build.
-    result: dict[str, Any] = {"imagePipelineList": _rendered(backend, page)}
-    if token is not None:
-        result["nextToken"] = token
+    result["imagePipelineList"] = _rendered(backend, result["imagePipelineList"])
     return result
 
 

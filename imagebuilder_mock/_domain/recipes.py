@@ -36,8 +36,8 @@ from .versioned import (
     Versioned,
     by_list_order,
     is_visible,
+    listed,
     located,
-    owned,
     resolve,
 )
 from .versions import MAX_NODE, SemanticVersion, parse_selector, parse_version
@@ -133,10 +133,8 @@ def next_version(
     free = nodes.index(None)
     existing = [
         r.version
-        for r in backend.of_kind(Recipe)
-        if r.resource_type == resource_type
-        and r.name_slug == name_slug
-        and selector.matches(r.version)
+        for r in backend.series(Recipe, (resource_type, name_slug))
+        if selector.matches(r.version)
     ]
     if not existing:
         start = [n if n is not None else 0 for n in nodes]
@@ -354,12 +352,8 @@ def _new_recipe(
 def _store(backend: Backend, recipe: Recipe, params: dict[str, Any]) -> None:
     # ``1.0.3`` and ``1.0.03`` are one version written two ways: a version ARN of
     # either form picks the same recipe, so the second is a duplicate too.
-    for existing in backend.of_kind(type(recipe)):
-        if (
-            existing.name_slug == recipe.name_slug
-            and existing.account == recipe.account
-            and existing.version == recipe.version
-        ):
+    for existing in backend.series(type(recipe), recipe.series):
+        if existing.version == recipe.version:
             raise ResourceAlreadyExists(
                 f"The following resource '{recipe.kind}' already exists: '{existing.arn}'."
             )
@@ -431,7 +425,7 @@ def list_image_recipes(backend: Backend, params: dict[str, Any]) -> dict[str, An
     return list_page(
         backend,
         "ListImageRecipes",
-        owned(backend, ImageRecipe, params.get("owner")),
+        listed(backend, ImageRecipe, params.get("owner"), per="build"),
         params,
         matchers=_list_matchers(),
         sort_key=by_list_order,
@@ -507,7 +501,7 @@ def list_container_recipes(backend: Backend, params: dict[str, Any]) -> dict[str
     return list_page(
         backend,
         "ListContainerRecipes",
-        owned(backend, ContainerRecipe, params.get("owner")),
+        listed(backend, ContainerRecipe, params.get("owner"), per="build"),
         params,
         matchers=_list_matchers("containerType"),
         sort_key=by_list_order,

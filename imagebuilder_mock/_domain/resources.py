@@ -44,6 +44,16 @@ class Resource:
     # The JSON resource policy, for the kinds that can be shared.
     policy: str | None = None
 
+    @property
+    def store_key(self) -> tuple[Any, ...]:
+        """Where the record sits in its store's list order: by name (unique per record)."""
+        return (self.name, self.arn)
+
+    @property
+    def series(self) -> tuple[str, ...] | None:
+        """The series the record belongs to (versions and builds of one name), if any."""
+        return None
+
     def references(self) -> Iterable[str]:
         """ARNs (build, version or wildcard) this resource depends on."""
         return ()

@@ -7,7 +7,6 @@ operations filter, count and page what was seeded.
 
 from __future__ import annotations
 
-import itertools
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,8 +25,6 @@ __all__ = ["ScanFinding", "add_finding"]
 
 # The operations this family serves; the composition root collects them.
 OPERATIONS = Operations()
-
-_SEQUENCE = itertools.count(1)
 
 # The counts an aggregation reports: every finding, and medium severity and above.
 _COUNTED = ("critical", "high", "medium")
@@ -108,7 +105,7 @@ def add_finding(backend: Backend, **fields: Any) -> dict[str, Any]:
         owner=str(values["awsAccountId"]),
         date_created=backend.now(),
         values=values,
-        sequence=next(_SEQUENCE),
+        sequence=backend.next_number("scan-finding"),
     )
     backend.add(finding)
     return finding.view("ImageScanFinding")

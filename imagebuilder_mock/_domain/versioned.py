@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import heapq
 import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -19,7 +20,9 @@ from typing import Any, TypeVar
 from .._errors import InvalidParameterCombination, ResourceAlreadyExists, invalid_value
 from .arns import Arn, build_arn, parse_arn, slug
 from .backend import Backend, Resolver
+from .pagination import Ordered
 from .resources import Resource
+from .store import Store, store_order
 from .versions import SemanticVersion, VersionSelector, parse_selector
 
 __all__ = [
@@ -27,15 +30,15 @@ __all__ = [
     "Versioned",
     "builds_of",
     "by_list_order",
+    "by_name_order",
     "is_visible",
     "latest_version_references",
     "list_order",
+    "listed",
     "located",
     "match_version",
     "new_build",
     "newest_first",
-    "newest_per_series",
-    "owned",
     "owner_field",
     "reference_resolver",
     "resolve",
@@ -78,6 +81,16 @@ class Versioned(Resource):
     @functools.cached_property
     def list_order(self) -> tuple[Any, ...]:
         return list_order(self)
+
+    @functools.cached_property
+    def store_key(self) -> tuple[Any, ...]:
+        # Name, then newest version and build first: every versioned List's order,
+        # whose page keys (a version's, a name's) are prefixes of it.
+        return newest_first(self)
+
+    @property
+    def series(self) -> tuple[str, ...]:
+        return (self.resource_type, self.name_slug)
 
     def view(self, shape_name: str) -> dict[str, Any]:
         values = super().view(shape_name)
@@ -153,12 +166,8 @@ def _candidates(backend: Backend, parsed: Arn, kind: type[V], action: str | None
     home = backend
     if parsed.account != backend.account_id:
         home = backend.registry.get(parsed.account, parsed.region)
-    for resource in home.of_kind(kind):
-        if (
-            resource.resource_type == parsed.resource_type
-            and resource.name_slug == parsed.name
-            and backend.may_read(resource, action)
-        ):
+    for resource in home.series(kind, (parsed.resource_type, parsed.name)):
+        if backend.may_read(resource, action):
             yield resource
 
 
@@ -200,32 +209,71 @@ def resolve(
     return best
 
 
-def owned(
-    backend: Backend, kind: type[V], owner: str | None, *, parameter: str = "owner"
-) -> Iterator[V]:
-    """The resources of a kind that a List's ``owner`` selects for the caller.
-
-    ``Self`` (the default) is the caller's own; ``Shared`` is other accounts'
-    resources in the region the caller may read (``Backend.may_read``); ``Amazon``,
-    ``ThirdParty`` and ``AWSMarketplace`` are those published under ``aws``,
-    ``third-party`` and ``aws-marketplace``.
-    """
+def _owner_stores(
+    backend: Backend, kind: type[V], owner: str | None
+) -> tuple[list[Store[V]], bool]:
+    """The stores a List's ``owner`` reads (as ``owned`` selects), and whether
+    each record's readability must still be checked (other accounts' records)."""
     owner = owner or "Self"
     if owner == "Self":
-        yield from backend.of_kind(kind)
-    elif owner == "Shared":
+        return backend.stores(kind), False
+    if owner == "Shared":
+        stores: list[Store[V]] = []
         for other in backend.registry.existing():
             if other.region != backend.region or other.account_id == backend.account_id:
                 continue
-            if other.account_id in OWNER_ACCOUNTS.values():
+            if other.account_id not in OWNER_ACCOUNTS.values():
+                stores.extend(other.stores(kind))
+        return stores, True
+    if owner in OWNER_ACCOUNTS:
+        return backend.registry.get(OWNER_ACCOUNTS[owner], backend.region).stores(kind), False
+    raise invalid_value("owner", f"Unknown owner '{owner}'.")  # the model's enum keeps others out
+
+
+def listed(
+    backend: Backend,
+    kind: type[V],
+    owner: str | None,
+    *,
+    per: str = "version",
+    skip: Callable[[V], bool] | None = None,
+) -> Ordered[V]:
+    """What a versioned List shows, read in list order straight from the stores.
+
+    ``per`` is ``version`` (the newest build of each version: ListComponents),
+    ``name`` (the newest of each name: ``byName``) or ``build`` (every record).
+    Records ``skip`` accepts are left out before the newest is picked. The page
+    key to use with it is ``by_list_order``, ``by_name_order`` or ``newest_first``.
+    """
+    stores, check = _owner_stores(backend, kind, owner)
+    groups: dict[str, Callable[[V], Any] | None] = {
+        "version": by_list_order,
+        "name": by_name_order,
+        "build": None,
+    }
+    group = groups[per]
+
+    def read(after: tuple[Any, ...] | None) -> Iterator[V]:
+        streams = [store.ordered(after) for store in stores]
+        merged: Iterable[V] = (
+            streams[0] if len(streams) == 1 else heapq.merge(*streams, key=store_order)
+        )
+        last: Any = None
+        for record in merged:
+            if skip is not None and skip(record):
                 continue
-            for resource in other.of_kind(kind):
-                if backend.may_read(resource):
-                    yield resource
-    elif owner in OWNER_ACCOUNTS:
-        yield from backend.registry.get(OWNER_ACCOUNTS[owner], backend.region).of_kind(kind)
-    else:  # the model's enum check keeps other values out
-        raise invalid_value(parameter, f"Unknown owner '{owner}'.")
+            if check and not backend.may_read(record):
+                continue
+            if group is not None:
+                # Store order puts the newest build of a version (or the newest
+                # version of a name) first among its kin.
+                key = group(record)
+                if key == last:
+                    continue
+                last = key
+            yield record
+
+    return read
 
 
 # -- shared by the versioned families ---------------------------------------------------
@@ -254,7 +302,9 @@ def new_build(
     The service makes a new build of an existing name and version, but refuses
     one that changes nothing: the latest build already is that resource.
     """
-    builds = [r for r in backend.of_kind(kind) if r.version_arn == version_arn]
+    parsed = parse_arn(version_arn)
+    series = backend.series(kind, (parsed.resource_type, parsed.name)) if parsed else []
+    builds = [r for r in series if r.version_arn == version_arn]
     if builds:
         latest = max(builds, key=lambda r: r.build or 0)
         if content(latest) == requested:
@@ -292,30 +342,6 @@ def match_version(resource: Versioned, values: list[str]) -> bool:
     return False
 
 
-def newest_per_series(items: Iterable[V], by_name: bool, hide_deprecated: bool = False) -> list[V]:
-    """The newest build of each version (or of each name when ``by_name``).
-
-    List operations run this over every stored build on every page, so it keys
-    on strings: a build ARN without its build number is its version ARN.
-    """
-    newest: dict[Any, V] = {}
-    for resource in items:
-        if hide_deprecated and getattr(resource, "status", None) == "DEPRECATED":
-            continue
-        key: Any = (
-            (resource.resource_type, resource.account, resource.name_slug)
-            if by_name
-            else resource.arn.rpartition("/")[0]
-        )
-        current = newest.get(key)
-        if current is None or (resource.version, resource.build or 0) > (
-            current.version,
-            current.build or 0,
-        ):
-            newest[key] = resource
-    return list(newest.values())
-
-
 def list_order(resource: Versioned) -> tuple[Any, ...]:
     """Name, then newest version first: the order of ListComponents and ListWorkflows."""
     v = resource.version
@@ -332,6 +358,11 @@ def list_order(resource: Versioned) -> tuple[Any, ...]:
 # Read as an attribute (computed once per record), sorting and paging a long
 # list costs no Python call per item.
 by_list_order = operator.attrgetter("list_order")
+
+
+def by_name_order(resource: Versioned) -> tuple[Any, ...]:
+    """The page key of a ``byName`` entry: its name, which it stands for."""
+    return resource.list_order[:3]
 
 
 def newest_first(resource: Versioned) -> tuple[Any, ...]:
@@ -360,10 +391,8 @@ def builds_of(backend: Backend, version_arn: str | None, kind: type[V], paramete
     home = backend.registry.get(parsed.account, parsed.region)
     return [
         r
-        for r in home.of_kind(kind)
-        if (r.resource_type, r.name_slug) == (parsed.resource_type, parsed.name)
-        and selector.matches(r.version)
-        and is_visible(backend, r)
+        for r in home.series(kind, (parsed.resource_type, parsed.name))
+        if selector.matches(r.version) and is_visible(backend, r)
     ]
 
 

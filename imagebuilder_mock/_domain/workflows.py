@@ -14,7 +14,8 @@ from typing import Any
 from .._errors import invalid_value, not_found
 from .arns import parse_arn, slug
 from .backend import Backend
-from .components import check_exactly_one_source, check_s3_uri
+from .catalog_documents import default_workflow_data
+from .conventions import check_exactly_one_source, check_s3_uri
 from .documents import WorkflowStep, parse_workflow_document
 from .filters import Matcher, field_equals
 from .listing import list_page
@@ -23,12 +24,12 @@ from .versioned import (
     Versioned,
     builds_of,
     by_list_order,
+    by_name_order,
+    listed,
     located,
     match_version,
     new_build,
     newest_first,
-    newest_per_series,
-    owned,
     owner_field,
     resolve,
     version_filter,
@@ -113,8 +114,6 @@ def create_workflow(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     if "uri" in params:
         # No S3 here: a workflow from S3 runs the default steps of its stage.
         check_s3_uri(params["uri"])
-        from .catalog import default_workflow_data
-
         data = default_workflow_data(workflow_type)
     else:
         data = params["data"]
@@ -182,10 +181,10 @@ def list_workflows(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     return list_page(
         backend,
         "ListWorkflows",
-        newest_per_series(owned(backend, Workflow, owner), by_name),
+        listed(backend, Workflow, owner, per="name" if by_name else "version"),
         params,
         matchers=_MATCHERS,
-        sort_key=by_list_order,
+        sort_key=by_name_order if by_name else by_list_order,
         view="WorkflowVersion",
         result_key="workflowVersionList",
     )
