@@ -15,22 +15,20 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .. import _integrations
-from .._errors import (
-    InvalidRequest,
-    invalid_value,
-)
+from .._errors import InvalidRequest, invalid_value
 from .._model import member_pattern
 from .arns import parse_arn, slug
 from .backend import Backend
+from .conventions import exactly_one_of
 from .image_records import AmiTarget, Image, created, os_version_from_name, transition
 from .progression import (
     BuildFault,
     build_path,
     waiter_polling,
 )
+from .recipes import ContainerRecipe, ImageRecipe, Recipe
 from .resources import iso_time
 from .versioned import (
-    Versioned,
     located,
     resolve,
 )
@@ -295,12 +293,6 @@ def distribution_targets(
 # -- building ---------------------------------------------------------------------------
 
 
-def _recipe_kinds() -> tuple[type[Versioned], type[Versioned]]:
-    from . import recipes
-
-    return recipes.ImageRecipe, recipes.ContainerRecipe
-
-
 def configuration(backend: Backend, arn: str, kind_name: str, parameter: str) -> Any:
     """The infrastructure or distribution configuration a build request names.
 
@@ -339,23 +331,12 @@ def start_build(
     tags: dict[str, str] | None = None,
 ) -> Image:
     """A new image build from a recipe and configurations (CreateImage or a pipeline run)."""
-    image_kind, container_kind = _recipe_kinds()
-    recipe_arn = params.get("imageRecipeArn")
-    container_arn = params.get("containerRecipeArn")
-    if bool(recipe_arn) == bool(container_arn):
-        raise InvalidRequest(
-            "You must specify exactly one of imageRecipeArn or containerRecipeArn."
-        )
-    if recipe_arn:
-        recipe = resolve(backend, recipe_arn, image_kind, "imageRecipeArn")
-        parameter = "imageRecipeArn"
-    else:
-        recipe = resolve(backend, str(container_arn), container_kind, "containerRecipeArn")
-        parameter = "containerRecipeArn"
+    parameter = exactly_one_of(params, "imageRecipeArn", "containerRecipeArn", error=InvalidRequest)
+    recipe_arn = str(params[parameter])
+    kind: type[Recipe] = ImageRecipe if parameter == "imageRecipeArn" else ContainerRecipe
+    recipe = resolve(backend, recipe_arn, kind, parameter)
     if recipe is None:
-        raise invalid_value(
-            parameter, f"The recipe '{recipe_arn or container_arn}' does not exist."
-        )
+        raise invalid_value(parameter, f"The recipe '{recipe_arn}' does not exist.")
     infrastructure = configuration(
         backend,
         params["infrastructureConfigurationArn"],
@@ -372,7 +353,7 @@ def start_build(
         )
     _resolve_workflows(backend, params.get("workflows"))
 
-    is_container = recipe_arn is None
+    is_container = parameter == "containerRecipeArn"
     recipe_view = recipe.view("ContainerRecipe" if is_container else "ImageRecipe")
     tests = dict(params.get("imageTestsConfiguration") or {})
     tests.setdefault("imageTestsEnabled", True)

@@ -1,25 +1,57 @@
-"""Where a component's or a workflow's document comes from: one rule for both.
+"""Rules every family applies the same way: exactly one of two members, and
+where a document comes from.
 
 CreateComponent, ImportComponent and CreateWorkflow take the document either
 inline (``data``) or from S3 (``uri``), never both and never neither, and the
-``uri`` must be an S3 object URI. The families check their requests here, so
-that the two agree on every message.
+``uri`` must be an S3 object URI; recipes, images and pipelines name exactly
+one recipe; a lifecycle policy selects by exactly one criterion. They share
+one check and one message; the code is InvalidParameterCombinationException,
+or InvalidRequestException for the operations that declare only that one
+(CreateImage, the pipeline operations, CreateContainerRecipe).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .._errors import InvalidParameterCombination, invalid_value
+from .._errors import ImageBuilderError, InvalidParameterCombination, invalid_value
 from .identifiers import is_s3_uri
 
-__all__ = ["check_exactly_one_source", "check_s3_uri"]
+__all__ = ["check_exactly_one_source", "check_s3_uri", "exactly_one_of"]
+
+
+def _given(value: Any) -> bool:
+    return value not in (None, "", [], {})
+
+
+def exactly_one_of(
+    values: dict[str, Any],
+    first: str,
+    second: str,
+    *,
+    within: str | None = None,
+    error: type[ImageBuilderError] = InvalidParameterCombination,
+) -> str:
+    """The one of ``first`` and ``second`` that is given; refuses both or neither.
+
+    ``within`` names the structure the two members belong to, for the message.
+    """
+    has_first, has_second = _given(values.get(first)), _given(values.get(second))
+    if has_first == has_second:
+        if within is None:
+            message = f"You must specify exactly one of {first} or {second}."
+        else:
+            message = (
+                f"The value supplied for parameter '{within}' is not valid. Specify exactly "
+                f"one of {first} or {second}, not both or neither."
+            )
+        raise error(message)
+    return first if has_first else second
 
 
 def check_exactly_one_source(params: dict[str, Any]) -> None:
     """Refuse a request that gives both ``data`` and ``uri``, or neither."""
-    if ("data" in params) == ("uri" in params):
-        raise InvalidParameterCombination("You must specify exactly one of data or uri.")
+    exactly_one_of(params, "data", "uri")
 
 
 def check_s3_uri(uri: str) -> None:

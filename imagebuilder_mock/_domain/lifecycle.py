@@ -33,6 +33,7 @@ from .._errors import (
 )
 from .arns import parse_arn, slug
 from .backend import Backend
+from .conventions import exactly_one_of
 from .filters import field_equals
 from .image_records import Image, transition
 from .listing import list_page
@@ -237,10 +238,7 @@ def _combination(parameter: str, rule: str) -> InvalidParameterCombination:
 
 def _check_selection(selection: dict[str, Any]) -> None:
     # Model: "You must specify exactly one selection criteria: either recipes or a tag map".
-    if bool(selection.get("recipes")) == bool(selection.get("tagMap")):
-        raise _combination(
-            "resourceSelection", "Specify exactly one of recipes or tagMap, not both or neither."
-        )
+    exactly_one_of(selection, "recipes", "tagMap", within="resourceSelection")
     for i, recipe in enumerate(selection.get("recipes") or []):
         parse_selector(recipe["semanticVersion"], f"resourceSelection.recipes[{i}].semanticVersion")
 

@@ -28,6 +28,7 @@ from .._errors import InvalidRequest, invalid_value
 from .arns import slug
 from .backend import Backend
 from .builds import configuration, observe, start_build
+from .conventions import exactly_one_of
 from .filters import Matcher, field_equals
 from .image_records import Image
 from .images import summaries_page
@@ -343,15 +344,9 @@ def _rendered(backend: Backend, pipelines: list[ImagePipeline]) -> list[dict[str
 
 
 def _recipe(backend: Backend, params: dict[str, Any]) -> Recipe:
-    image_arn = params.get("imageRecipeArn")
-    container_arn = params.get("containerRecipeArn")
-    if bool(image_arn) == bool(container_arn):
-        raise InvalidRequest(
-            "You must specify exactly one of imageRecipeArn or containerRecipeArn."
-        )
-    kind: type[Recipe] = ImageRecipe if image_arn else ContainerRecipe
-    parameter = "imageRecipeArn" if image_arn else "containerRecipeArn"
-    arn = str(image_arn or container_arn)
+    parameter = exactly_one_of(params, "imageRecipeArn", "containerRecipeArn", error=InvalidRequest)
+    kind: type[Recipe] = ImageRecipe if parameter == "imageRecipeArn" else ContainerRecipe
+    arn = str(params[parameter])
     # A wildcard recipe ARN (…/1.x.x) is allowed and picks the newest match at build time.
     recipe = resolve(backend, arn, kind, parameter)
     if recipe is None or not is_visible(backend, recipe):

@@ -26,6 +26,7 @@ from .._errors import (
 from .arns import parse_arn, slug
 from .backend import Backend
 from .components import Component, find_component
+from .conventions import exactly_one_of
 from .filters import Matcher, field_equals
 from .identifiers import is_ami_id, is_s3_uri, platform_from_name
 from .listing import list_page
@@ -444,12 +445,7 @@ def delete_image_recipe(backend: Backend, params: dict[str, Any]) -> dict[str, A
 
 
 def _check_dockerfile(params: dict[str, Any]) -> None:
-    has_data = "dockerfileTemplateData" in params
-    has_uri = "dockerfileTemplateUri" in params
-    if has_data == has_uri:
-        raise InvalidRequest(
-            "You must specify exactly one of dockerfileTemplateData or dockerfileTemplateUri."
-        )
+    exactly_one_of(params, "dockerfileTemplateData", "dockerfileTemplateUri", error=InvalidRequest)
     uri = params.get("dockerfileTemplateUri")
     if uri is not None and not is_s3_uri(uri):
         raise invalid_value(
