@@ -28,6 +28,7 @@ __all__ = [
     "ServiceQuotaExceeded",
     "ServiceUnavailable",
     "TooManyRequests",
+    "already_exists",
     "dependency_error",
     "error_class",
     "invalid_value",
@@ -178,6 +179,11 @@ def dependency_error(arn: str) -> ResourceDependency:
     return ResourceDependency(
         f"Resource dependency error: The resource ARN '{arn}' has other resources depended on it."
     )
+
+
+def already_exists(kind: str, arn: str) -> ResourceAlreadyExists:
+    """The service's wording when a Create names a resource that exists."""
+    return ResourceAlreadyExists(f"The following resource '{kind}' already exists: '{arn}'.")
 
 
 def not_found(arn: str) -> ResourceNotFound:

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from .._errors import (
-    DryRunOperation,
-    ResourceAlreadyExists,
+    already_exists,
     dependency_error,
     invalid_value,
     not_found,
@@ -137,14 +136,14 @@ class Backend:
 
     # -- storage ---------------------------------------------------------------------
 
-    def add(self, resource: Resource, *, dry_run: bool = False) -> None:
-        """Store a new resource; its ARN must be free. A dry run stops once that holds."""
+    def ensure_free(self, resource: Resource) -> None:
+        """Refuse a new resource whose ARN is taken."""
         if resource.arn in self.resources:
-            raise ResourceAlreadyExists(
-                f"The following resource '{resource.kind}' already exists: '{resource.arn}'."
-            )
-        if dry_run:
-            raise DryRunOperation()
+            raise already_exists(resource.kind, resource.arn)
+
+    def add(self, resource: Resource) -> None:
+        """Store a new resource; its ARN must be free."""
+        self.ensure_free(resource)
         self.resources[resource.arn] = resource
         self.store(type(resource)).add(resource)
 

@@ -42,7 +42,7 @@ from .arns import slug
 from .backend import Backend
 from .filters import Matcher, field_equals
 from .listing import list_page
-from .operations import Operations, check_dry_run
+from .operations import Operations, check_dry_run, create
 from .regions import partition_of, partition_regions
 from .resources import Resource, iso_time
 from .store import store_order
@@ -238,7 +238,7 @@ def create_distribution_configuration(backend: Backend, params: dict[str, Any]) 
         tags=dict(params.get("tags") or {}),
         settings=_settings(backend, params),
     )
-    backend.add(config, dry_run=bool(params.get("dryRun")))
+    create(backend, config, params)
     return {"distributionConfigurationArn": config.arn}
 
 

@@ -11,7 +11,7 @@ from .arns import slug
 from .backend import Backend
 from .filters import field_equals
 from .listing import list_page
-from .operations import Operations
+from .operations import Operations, create
 from .resources import Resource, iso_time
 from .store import store_order
 from .tags import check_resource_tags
@@ -74,7 +74,7 @@ def create_infrastructure_configuration(backend: Backend, params: dict[str, Any]
         tags=dict(params.get("tags") or {}),
         settings=_settings(params),
     )
-    backend.add(config, dry_run=bool(params.get("dryRun")))
+    create(backend, config, params)
     return {"infrastructureConfigurationArn": config.arn}
 
 

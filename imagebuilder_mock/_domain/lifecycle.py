@@ -37,7 +37,7 @@ from .conventions import exactly_one_of
 from .filters import field_equals
 from .image_records import Image, transition
 from .listing import list_page
-from .operations import Operations
+from .operations import Operations, create
 from .pagination import paginate
 from .progression import IN_PROGRESS
 from .resources import Resource
@@ -316,7 +316,7 @@ def create_lifecycle_policy(backend: Backend, params: dict[str, Any]) -> dict[st
         tags=dict(params.get("tags") or {}),
         settings=settings,
     )
-    backend.add(policy, dry_run=bool(params.get("dryRun")))
+    create(backend, policy, params)
     return {"lifecyclePolicyArn": policy.arn}
 
 

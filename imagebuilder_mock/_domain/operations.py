@@ -15,8 +15,9 @@ from typing import Any
 
 from .._errors import DryRunOperation
 from .backend import Backend
+from .resources import Resource
 
-__all__ = ["Handler", "Operations", "check_dry_run"]
+__all__ = ["Handler", "Operations", "check_dry_run", "create"]
 
 Handler = Callable[[Backend, dict[str, Any]], dict[str, Any]]
 
@@ -52,3 +53,11 @@ def check_dry_run(params: dict[str, Any]) -> None:
     """Stop a request that asked for a dry run, once everything has been checked."""
     if params.get("dryRun"):
         raise DryRunOperation()
+
+
+def create(backend: Backend, resource: Resource, params: dict[str, Any]) -> None:
+    """The end of a Create: the ARN must be free, a dry run stops there, and
+    only then is the resource stored. Every family's checks come before."""
+    backend.ensure_free(resource)
+    check_dry_run(params)
+    backend.add(resource)

@@ -33,7 +33,7 @@ from .filters import Matcher, field_equals
 from .image_records import Image
 from .images import summaries_page
 from .listing import list_page
-from .operations import Operations, check_dry_run
+from .operations import Operations, create
 from .progression import LIFECYCLE_STATUSES
 from .recipes import ContainerRecipe, ImageRecipe, Recipe
 from .resources import Resource, iso_time, shaped
@@ -507,10 +507,7 @@ def create_image_pipeline(backend: Backend, params: dict[str, Any]) -> dict[str,
         schedule_since=now,
         evaluated_at=now,
     )
-    if pipeline.arn in backend.resources:
-        backend.add(pipeline)  # raises the service's "already exists"
-    check_dry_run(params)
-    backend.add(pipeline)
+    create(backend, pipeline, params)
     return {"imagePipelineArn": pipeline.arn}
 
 

@@ -18,8 +18,8 @@ from .._errors import (
     InvalidParameterCombination,
     InvalidRequest,
     InvalidVersionNumber,
-    ResourceAlreadyExists,
     ServiceQuotaExceeded,
+    already_exists,
     invalid_value,
     not_found,
 )
@@ -30,7 +30,7 @@ from .conventions import exactly_one_of
 from .filters import Matcher, field_equals
 from .identifiers import is_ami_id, is_s3_uri, platform_from_name
 from .listing import list_page
-from .operations import Operations, check_dry_run
+from .operations import Operations, create
 from .resources import Resource
 from .versioned import (
     OWNER_ACCOUNTS,
@@ -355,11 +355,8 @@ def _store(backend: Backend, recipe: Recipe, params: dict[str, Any]) -> None:
     # either form picks the same recipe, so the second is a duplicate too.
     for existing in backend.series(type(recipe), recipe.series):
         if existing.version == recipe.version:
-            raise ResourceAlreadyExists(
-                f"The following resource '{recipe.kind}' already exists: '{existing.arn}'."
-            )
-    check_dry_run(params)
-    backend.add(recipe)
+            raise already_exists(recipe.kind, existing.arn)
+    create(backend, recipe, params)
 
 
 def _get_visible(backend: Backend, arn: str, kind: type[Recipe], parameter: str) -> Recipe:

@@ -17,7 +17,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .._errors import InvalidParameterCombination, ResourceAlreadyExists, invalid_value
+from .._errors import (
+    InvalidParameterCombination,
+    already_exists,
+    invalid_value,
+)
 from .arns import Arn, build_arn, parse_arn, slug
 from .backend import Backend, Resolver
 from .pagination import Ordered
@@ -308,9 +312,7 @@ def new_build(
     if builds:
         latest = max(builds, key=lambda r: r.build or 0)
         if content(latest) == requested:
-            raise ResourceAlreadyExists(
-                f"The following resource '{kind.kind}' already exists: '{latest.arn}'."
-            )
+            raise already_exists(kind.kind, latest.arn)
     return backend.next_build(version_arn)
 
 
