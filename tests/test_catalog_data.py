@@ -1,15 +1,12 @@
 """The AWS-managed catalog as package data: the index and documents ship with the
-package, are read on first use only, and each one is what the service returns;
-and the package's modules import one another without a cycle."""
+package, are read on first use only, and each one is what the service returns."""
 
 from __future__ import annotations
 
-import ast
 import fnmatch
 import json
 import subprocess
 import sys
-from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -198,101 +195,3 @@ def test_importing_the_package_reads_no_catalog_data_and_the_first_seed_does() -
     # at the first seed, and nothing again for the next region.
     files = str(len(_data_files()))
     assert done.stdout.split() == ["0", "0", files, files]
-
-
-# -- the import graph ----------------------------------------------------------------
-
-
-def _module_name(root: Path, path: Path) -> str:
-    parts = [root.name, *path.relative_to(root).with_suffix("").parts]
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def import_graph(root: Path) -> dict[str, set[str]]:
-    """Which of the package's modules each module imports, anywhere in its source
-    (module level, functions, ``TYPE_CHECKING`` blocks), relative imports resolved.
-
-    ``from p import x`` imports module ``p.x`` when that is a module, else ``p``
-    itself. A parent package that Python imports on the way is not counted: it is
-    not a dependency the module chose.
-    """
-    modules = {_module_name(root, p): p for p in root.rglob("*.py")}
-    graph: dict[str, set[str]] = {}
-    for name, path in modules.items():
-        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        found: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-            if isinstance(node, ast.Import):
-                found.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom):
-                if node.level:
-                    base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                    source = f"{base}.{node.module}" if node.module else base
-                else:
-                    source = node.module or ""
-                submodules = {f"{source}.{a.name}" for a in node.names} & modules.keys()
-                found |= submodules
-                if len(submodules) < len(node.names):
-                    found.add(source)
-        graph[name] = {m for m in found if m in modules and m != name}
-    return graph
-
-
-def find_cycle(graph: Mapping[str, set[str]]) -> list[str]:
-    """One import cycle (``[a, b, a]``), or ``[]`` when there is none."""
-    done: set[str] = set()
-    path: list[str] = []
-
-    def visit(module: str) -> list[str]:
-        if module in path:
-            return [*path[path.index(module) :], module]
-        if module in done:
-            return []
-        path.append(module)
-        for imported in sorted(graph.get(module, ())):
-            if cycle := visit(imported):
-                return cycle
-        path.pop()
-        done.add(module)
-        return []
-
-    for module in sorted(graph):
-        if cycle := visit(module):
-            return cycle
-    return []
-
-
-def test_the_import_graph_reads_every_kind_of_import(tmp_path: Path) -> None:
-    package = tmp_path / "pkg"
-    (package / "sub").mkdir(parents=True)
-    (package / "__init__.py").write_text("from . import a\n")
-    (package / "a.py").write_text("def late():\n    from .sub.b import thing\n")
-    (package / "sub" / "__init__.py").write_text("")
-    (package / "sub" / "b.py").write_text(
-        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .. import c\n"
-    )
-    (package / "c.py").write_text("import pkg.a\nfrom pkg import thing\n")
-    graph = import_graph(package)
-    assert graph == {
-        "pkg": {"pkg.a"},
-        "pkg.a": {"pkg.sub.b"},
-        "pkg.sub": set(),
-        "pkg.sub.b": {"pkg.c"},
-        "pkg.c": {"pkg.a", "pkg"},
-    }
-    assert find_cycle(graph) == ["pkg", "pkg.a", "pkg.sub.b", "pkg.c", "pkg"]
-    assert find_cycle({**graph, "pkg.c": set()}) == []
-
-
-def test_the_catalog_sits_above_components_and_workflows() -> None:
-    graph = import_graph(ROOT)
-    domain = f"{PACKAGE}._domain"
-    assert {f"{domain}.components", f"{domain}.workflows"} <= graph[f"{domain}.catalog"]
-    assert f"{domain}.catalog_documents" in graph[f"{domain}.components"]
-    assert f"{domain}.conventions" in graph[f"{domain}.workflows"]
-    # The documents are a leaf of the domain: they know no resource family.
-    assert graph[f"{domain}.catalog_documents"] == set()
-
-
-def test_no_module_of_the_package_imports_itself_back() -> None:
-    assert find_cycle(import_graph(ROOT)) == []

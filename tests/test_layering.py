@@ -1,11 +1,13 @@
-"""The package's layering, read from its source: the domain never imports the
-protocol layer, and the modules both layers share import nothing of the package."""
+"""The package's structure, read from its source: no module imports itself back,
+the domain never imports the protocol layer, the modules both layers share
+import nothing of the package, and no module fills another module's registry."""
 
 from __future__ import annotations
 
 import ast
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,14 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+def _source(package: str, node: ast.ImportFrom) -> str:
+    """The absolute module a ``from ... import`` in ``package`` reads from."""
+    if not node.level:
+        return node.module or ""
+    base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+    return f"{base}.{node.module}" if node.module else base
+
+
 def _imported(path: Path) -> set[str]:
     """Every module ``path`` imports, at module level or inside a function, as an
     absolute name (``from .. import x`` counts as importing ``<package>.x``)."""
@@ -32,11 +42,7 @@ def _imported(path: Path) -> set[str]:
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                module = f"{base}.{node.module}" if node.module else base
-            else:
-                module = node.module or ""
+            module = _source(package, node)
             found.add(module)
             found.update(f"{module}.{alias.name}" for alias in node.names)
     return found
@@ -48,6 +54,103 @@ def _within(module: str, package: str) -> bool:
 
 def _domain_files() -> list[Path]:
     return sorted((ROOT / "_domain").rglob("*.py"))
+
+
+# -- the import graph ----------------------------------------------------------------
+
+
+def _module_in(root: Path, path: Path) -> str:
+    parts = [root.name, *path.relative_to(root).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph(root: Path) -> dict[str, set[str]]:
+    """Which of the package's modules each module imports, anywhere in its source
+    (module level, functions, ``TYPE_CHECKING`` blocks), relative imports resolved.
+
+    ``from p import x`` imports module ``p.x`` when that is a module, else ``p``
+    itself. A parent package that Python imports on the way is not counted: it is
+    not a dependency the module chose.
+    """
+    modules = {_module_in(root, p): p for p in root.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                source = _source(package, node)
+                submodules = {f"{source}.{a.name}" for a in node.names} & modules.keys()
+                found |= submodules
+                if len(submodules) < len(node.names):
+                    found.add(source)
+        graph[name] = {m for m in found if m in modules and m != name}
+    return graph
+
+
+def find_cycle(graph: Mapping[str, set[str]]) -> list[str]:
+    """One import cycle (``[a, b, a]``), or ``[]`` when there is none."""
+    done: set[str] = set()
+    path: list[str] = []
+
+    def visit(module: str) -> list[str]:
+        if module in path:
+            return [*path[path.index(module) :], module]
+        if module in done:
+            return []
+        path.append(module)
+        for imported in sorted(graph.get(module, ())):
+            if cycle := visit(imported):
+                return cycle
+        path.pop()
+        done.add(module)
+        return []
+
+    for module in sorted(graph):
+        if cycle := visit(module):
+            return cycle
+    return []
+
+
+def test_the_import_graph_reads_every_kind_of_import(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("from . import a\n")
+    (package / "a.py").write_text("def late():\n    from .sub.b import thing\n")
+    (package / "sub" / "__init__.py").write_text("")
+    (package / "sub" / "b.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .. import c\n"
+    )
+    (package / "c.py").write_text("import pkg.a\nfrom pkg import thing\n")
+    graph = import_graph(package)
+    assert graph == {
+        "pkg": {"pkg.a"},
+        "pkg.a": {"pkg.sub.b"},
+        "pkg.sub": set(),
+        "pkg.sub.b": {"pkg.c"},
+        "pkg.c": {"pkg.a", "pkg"},
+    }
+    assert find_cycle(graph) == ["pkg", "pkg.a", "pkg.sub.b", "pkg.c", "pkg"]
+    assert find_cycle({**graph, "pkg.c": set()}) == []
+
+
+def test_the_catalog_sits_above_components_and_workflows() -> None:
+    graph = import_graph(ROOT)
+    domain = f"{PACKAGE}._domain"
+    assert {f"{domain}.components", f"{domain}.workflows"} <= graph[f"{domain}.catalog"]
+    assert f"{domain}.catalog_documents" in graph[f"{domain}.components"]
+    assert f"{domain}.conventions" in graph[f"{domain}.workflows"]
+    # The documents are a leaf of the domain: they know no resource family.
+    assert graph[f"{domain}.catalog_documents"] == set()
+
+
+def test_no_module_of_the_package_imports_itself_back() -> None:
+    assert find_cycle(import_graph(ROOT)) == []
+
+
+# -- layers ------------------------------------------------------------------------------
 
 
 def test_the_source_is_read_where_the_package_lives() -> None:
@@ -85,17 +188,16 @@ _MUTATORS = frozenset(
 )
 
 
-def _foreign_names(path: Path) -> tuple[set[str], set[str]]:
+def _foreign_names(root: Path, path: Path) -> tuple[set[str], set[str]]:
     """Names ``path`` imports from other modules of the package: objects, and modules."""
-    own = _module_name(path)
+    own = _module_in(root, path)
     objects: set[str] = set()
     modules: set[str] = set()
-    package_modules = {_module_name(p) for p in ROOT.rglob("*.py")}
+    package_modules = {_module_in(root, p) for p in root.rglob("*.py")}
     package = own if path.name == "__init__.py" else own.rpartition(".")[0]
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.ImportFrom) and node.level:
-            base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-            source = f"{base}.{node.module}" if node.module else base
+            source = _source(package, node)
             for alias in node.names:
                 bound = alias.asname or alias.name
                 if f"{source}.{alias.name}" in package_modules:
@@ -105,8 +207,8 @@ def _foreign_names(path: Path) -> tuple[set[str], set[str]]:
     return objects, modules
 
 
-def _registry_writes(path: Path) -> list[str]:
-    objects, modules = _foreign_names(path)
+def _registry_writes(path: Path, root: Path = ROOT) -> list[str]:
+    objects, modules = _foreign_names(root, path)
 
     def foreign(target: ast.expr) -> bool:
         if isinstance(target, ast.Name):
@@ -139,26 +241,20 @@ def _registry_writes(path: Path) -> list[str]:
 
 def test_the_registry_scan_finds_a_write_to_another_modules_list(tmp_path: Path) -> None:
     # The scan itself: the shape the composition root replaced is still caught.
-    probe = ROOT / "_domain" / "executions.py"
-    source = probe.read_text(encoding="utf-8")
-    planted = tmp_path / "imagebuilder_mock" / "_domain" / "executions.py"
-    planted.parent.mkdir(parents=True)
+    package = tmp_path / PACKAGE
+    (package / "_domain").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "_domain" / "__init__.py").write_text("")
+    (package / "_domain" / "backend.py").write_text("SEEDERS = {}\n")
+    (package / "_domain" / "records.py").write_text("HOOKS = []\n")
+    planted = package / "_domain" / "executions.py"
     planted.write_text(
-        source + "\nfrom .image_records import HOOKS\nHOOKS.append(on_transition)\n"
-        "from . import backend\nbackend.SEEDERS['aws'] = []\n",
+        "from .records import HOOKS\nfrom . import backend\n\n"
+        "def on_transition():\n    pass\n\n"
+        "HOOKS.append(on_transition)\nbackend.SEEDERS['aws'] = []\n",
         encoding="utf-8",
     )
-    original_root = ROOT
-    try:
-        globals()["ROOT"] = tmp_path / "imagebuilder_mock"
-        for module in original_root.rglob("*.py"):
-            copy = tmp_path / "imagebuilder_mock" / module.relative_to(original_root)
-            if not copy.exists():
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                copy.write_text(module.read_text(encoding="utf-8"), encoding="utf-8")
-        writes = _registry_writes(planted)
-    finally:
-        globals()["ROOT"] = original_root
+    writes = _registry_writes(planted, package)
     assert sorted(w.split(": ", 1)[1] for w in writes) == [
         "HOOKS.append(...)",
         "backend.SEEDERS['aws'] = ...",
