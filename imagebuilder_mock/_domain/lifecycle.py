@@ -40,7 +40,7 @@ from .listing import list_page
 from .operations import Operations, create
 from .pagination import paginate
 from .progression import IN_PROGRESS
-from .resources import Resource
+from .resources import Resource, shaped
 from .store import store_order
 from .versions import parse_selector, parse_version
 
@@ -162,11 +162,11 @@ class PlannedUpdate:
 
 
 @dataclass(eq=False)
-class LifecycleExecution(Resource):
-    """A run of a policy, or of one StartResourceStateUpdate; ``arn`` holds the id."""
+class LifecycleExecution:
+    """A run of a policy, or of one StartResourceStateUpdate: it has an id, not an ARN."""
 
-    kind = "LifecycleExecution"
-
+    execution_id: str
+    start_time: dt.datetime
     policy_arn: str | None = None
     # The image a StartResourceStateUpdate execution acts on.
     target_arn: str | None = None
@@ -177,10 +177,6 @@ class LifecycleExecution(Resource):
     planned: PlannedUpdate | None = None
     # A cancellation is shown as CANCELLING once, then completes.
     cancel_seen: bool = False
-
-    @property
-    def execution_id(self) -> str:
-        return self.arn
 
     @property
     def finished(self) -> bool:
@@ -200,7 +196,7 @@ class LifecycleExecution(Resource):
             "lifecyclePolicyArn": self.policy_arn,
             "resourcesImpactedSummary": {"hasImpactedResources": impacted},
             "state": self.state,
-            "startTime": self.date_created,
+            "startTime": self.start_time,
             "endTime": self.end_time,
         }
 
@@ -214,17 +210,25 @@ class LifecycleExecution(Resource):
 def _new_execution(
     backend: Backend, *, policy_arn: str | None = None, target_arn: str | None = None
 ) -> LifecycleExecution:
-    execution_id = f"lce-{uuid.uuid4()}"
     execution = LifecycleExecution(
-        arn=execution_id,
-        name=execution_id,
-        owner=backend.account_id,
-        date_created=backend.now(),
+        execution_id=f"lce-{uuid.uuid4()}",
+        start_time=backend.now(),
         policy_arn=policy_arn,
         target_arn=target_arn,
     )
-    backend.add(execution)
+    ledger = backend.part(_Executions)
+    ledger.by_id[execution.execution_id] = execution
+    ledger.unsettled[execution.execution_id] = execution
     return execution
+
+
+@dataclass
+class _Executions:
+    """A backend's lifecycle executions by id (oldest first), and those that the
+    clock or a seen cancellation may still move (what settling looks at)."""
+
+    by_id: dict[str, LifecycleExecution] = field(default_factory=dict)
+    unsettled: dict[str, LifecycleExecution] = field(default_factory=dict)
 
 
 # -- policy validation ----------------------------------------------------------------
@@ -730,8 +734,11 @@ def apply_due_updates(backend: Backend) -> None:
     """
     with backend.lock:
         now = backend.now()
-        for execution in list(backend.of_kind(LifecycleExecution)):
-            if execution.status == "CANCELLING" and execution.cancel_seen:
+        unsettled = backend.part(_Executions).unsettled
+        for execution in list(unsettled.values()):
+            if execution.finished:
+                del unsettled[execution.execution_id]
+            elif execution.status == "CANCELLING" and execution.cancel_seen:
                 execution.status = "CANCELLED"
                 execution.reason = "The lifecycle execution was cancelled."
                 execution.end_time = now
@@ -761,8 +768,8 @@ def _apply_planned(backend: Backend, execution: LifecycleExecution, moment: dt.d
 
 
 def _execution(backend: Backend, execution_id: str) -> LifecycleExecution:
-    execution = backend.find(execution_id)
-    if not isinstance(execution, LifecycleExecution):
+    execution = backend.part(_Executions).by_id.get(execution_id)
+    if execution is None:
         raise ResourceNotFound(f"The lifecycle execution '{execution_id}' does not exist.")
     return execution
 
@@ -770,7 +777,7 @@ def _execution(backend: Backend, execution_id: str) -> LifecycleExecution:
 def _shown(execution: LifecycleExecution) -> dict[str, Any]:
     if execution.status == "CANCELLING":
         execution.cancel_seen = True
-    return execution.view("LifecycleExecution")
+    return shaped("LifecycleExecution", execution.fields())
 
 
 @OPERATIONS.handles("GetLifecycleExecution")
@@ -781,7 +788,7 @@ def get_lifecycle_execution(backend: Backend, params: dict[str, Any]) -> dict[st
 
 def _start_key(execution: LifecycleExecution) -> tuple[Any, ...]:
     # Newest first; the key must survive a JSON round trip inside page tokens.
-    return (-execution.date_created.timestamp(), execution.execution_id)
+    return (-execution.start_time.timestamp(), execution.execution_id)
 
 
 @OPERATIONS.handles("ListLifecycleExecutions")
@@ -799,21 +806,17 @@ def list_lifecycle_executions(backend: Backend, params: dict[str, Any]) -> dict[
     by_policy = parsed.resource_type == "lifecycle-policy"
     executions = [
         e
-        for e in backend.of_kind(LifecycleExecution)
+        for e in backend.part(_Executions).by_id.values()
         if (e.policy_arn if by_policy else e.target_arn) == arn
     ]
     if not executions and backend.find(arn) is None:
         raise not_found(arn)
-    return list_page(
-        backend,
-        "ListLifecycleExecutions",
-        executions,
-        params,
-        matchers={},
-        sort_key=_start_key,
-        view=_shown,
-        result_key="lifecycleExecutions",
-    )
+    executions.sort(key=_start_key)
+    page, token = paginate(backend, "ListLifecycleExecutions", executions, _start_key, params)
+    result: dict[str, Any] = {"lifecycleExecutions": [_shown(e) for e in page]}
+    if token is not None:
+        result["nextToken"] = token
+    return result
 
 
 @OPERATIONS.handles("ListLifecycleExecutionResources")
@@ -927,7 +930,9 @@ def start_resource_state_update(backend: Backend, params: dict[str, Any]) -> dic
         _set_status(backend, image, status, now)
         return {"resourceArn": arn}
     running = [
-        e for e in backend.of_kind(LifecycleExecution) if e.target_arn == arn and not e.finished
+        e
+        for e in backend.part(_Executions).unsettled.values()
+        if e.target_arn == arn and not e.finished
     ]
     if running:
         raise ResourceInUse(

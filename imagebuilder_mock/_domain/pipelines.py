@@ -58,7 +58,8 @@ __all__ = [
 OPERATIONS = Operations()
 
 # Request members that are identity or plumbing, not settings of the pipeline.
-_NOT_SETTINGS = frozenset({"name", "tags", "clientToken", "dryRun", "imagePipelineArn"})
+# ``status`` is not kept as sent either: the pipeline's own field, which auto-disable changes.
+_NOT_SETTINGS = frozenset({"name", "tags", "clientToken", "dryRun", "imagePipelineArn", "status"})
 
 # Members of a pipeline that a build takes over, as CreateImage would receive them.
 _BUILD_MEMBERS = (
@@ -237,8 +238,11 @@ class PipelineRun:
 class ImagePipeline(Resource):
     kind = "ImagePipeline"
 
-    # Every request member that configures the pipeline, with defaults filled in.
+    # Every request member that configures the pipeline, with defaults filled in:
+    # echoed back as sent.
     settings: dict[str, Any] = field(default_factory=dict)
+    # ENABLED or DISABLED: set by a request, and by a schedule that keeps failing.
+    status: str = "ENABLED"
     platform: str = "Linux"
     date_updated: dt.datetime | None = None
     runs: list[PipelineRun] = field(default_factory=list)
@@ -254,7 +258,7 @@ class ImagePipeline(Resource):
 
     @property
     def enabled(self) -> bool:
-        return self.settings.get("status") == "ENABLED"
+        return self.status == "ENABLED"
 
     def references(self) -> Iterable[str]:
         refs = [self.recipe_arn, self.settings["infrastructureConfigurationArn"]]
@@ -266,6 +270,7 @@ class ImagePipeline(Resource):
     def fields(self) -> dict[str, Any]:
         values = super().fields()
         values.update(self.settings)
+        values["status"] = self.status
         values["platform"] = self.platform
         values["dateUpdated"] = iso_time(self.date_updated or self.date_created)
         return values
@@ -379,7 +384,6 @@ def _settings(backend: Backend, params: dict[str, Any]) -> tuple[dict[str, Any],
         )
     _check_workflows(backend, params.get("workflows"))
     settings = {k: v for k, v in params.items() if k not in _NOT_SETTINGS}
-    settings.setdefault("status", "ENABLED")
     settings.setdefault("enhancedImageMetadataEnabled", True)
     tests = dict(settings.get("imageTestsConfiguration") or {})
     tests.setdefault("imageTestsEnabled", True)
@@ -454,7 +458,7 @@ def _auto_disable(backend: Backend, pipeline: ImagePipeline) -> None:
         and pipeline.enabled
         and consecutive_failures(backend, pipeline) >= policy["failureCount"]
     ):
-        pipeline.settings["status"] = "DISABLED"
+        pipeline.status = "DISABLED"
 
 
 def _dependencies_changed(backend: Backend, pipeline: ImagePipeline) -> bool:
@@ -502,6 +506,7 @@ def create_image_pipeline(backend: Backend, params: dict[str, Any]) -> dict[str,
         date_created=now,
         tags=dict(params.get("tags") or {}),
         settings=settings,
+        status=params.get("status") or "ENABLED",
         platform=platform,
         date_updated=now,
         schedule_since=now,
@@ -539,6 +544,7 @@ def update_image_pipeline(backend: Backend, params: dict[str, Any]) -> dict[str,
     settings, platform = _settings(backend, params)
     _check_same_recipe_type(pipeline, settings)
     pipeline.settings, pipeline.platform = settings, platform
+    pipeline.status = params.get("status") or "ENABLED"
     now = backend.now()
     pipeline.date_updated = now
     pipeline.schedule_since = pipeline.evaluated_at = now
@@ -565,7 +571,7 @@ _MATCHERS: dict[str, Matcher[ImagePipeline]] = {
     "imageRecipeArn": field_equals(_setting("imageRecipeArn")),
     "infrastructureConfigurationArn": field_equals(_setting("infrastructureConfigurationArn")),
     "name": field_equals(lambda pipeline: pipeline.name),
-    "status": field_equals(_setting("status")),
+    "status": field_equals(lambda pipeline: pipeline.status),
 }
 
 
