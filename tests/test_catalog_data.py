@@ -23,7 +23,8 @@ else:  # pytest itself depends on tomli before 3.11
 
 PACKAGE = "imagebuilder_mock"
 ROOT = Path(imagebuilder_mock.__file__).parent
-PROJECT = ROOT.parent
+# The checkout the tests run from; the package itself may be installed elsewhere.
+PROJECT = Path(__file__).resolve().parent.parent
 DATA = resources.files(f"{PACKAGE}._domain") / "catalog_data"
 AWS = "arn:aws:imagebuilder:us-east-1:aws"
 
@@ -44,8 +45,8 @@ def _builds(entries: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str]]:
     return [(entry, build) for entry in entries for build in entry["builds"]]
 
 
-def _data_files() -> list[str]:
-    base = ROOT / "_domain" / "catalog_data"
+def _data_files(package: Path = ROOT) -> list[str]:
+    base = package / "_domain" / "catalog_data"
     return sorted(p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file())
 
 
@@ -82,10 +83,11 @@ def test_the_project_ships_every_data_file_as_package_data() -> None:
     config = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = config["tool"]["setuptools"]["package-data"][PACKAGE]
     prefix = "_domain/catalog_data/"
-    unshipped = [
-        f for f in _data_files() if not any(fnmatch.fnmatch(prefix + f, p) for p in patterns)
-    ]
+    source = _data_files(PROJECT / PACKAGE)
+    unshipped = [f for f in source if not any(fnmatch.fnmatch(prefix + f, p) for p in patterns)]
     assert unshipped == []
+    # Where the package is installed rather than used from the checkout, it holds them all.
+    assert _data_files() == source
 
 
 # -- each document through the public API --------------------------------------------
