@@ -91,16 +91,13 @@ def paginate(
 
     ``sort_key`` must be unique per item and hold only strings and integers.
     """
-    size = params.get("maxResults") or DEFAULT_PAGE_SIZE
-    scope = _scope(backend, operation, params)
     keys = [sort_key(item) for item in items]
-    start = 0
-    token = params.get("nextToken")
-    if token is not None:
-        start = bisect.bisect_right(keys, _decode(operation, scope, token))
-    page = list(items[start : start + size])
-    more = start + size < len(items)
-    return page, _encode(scope, keys[start + size - 1]) if more else None
+
+    def read(after: tuple[Any, ...] | None) -> Iterator[T]:
+        start = 0 if after is None else bisect.bisect_right(keys, after)
+        return iter(items[start:])
+
+    return paginate_ordered(backend, operation, read, sort_key, params)
 
 
 def paginate_ordered(
