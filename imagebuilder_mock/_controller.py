@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ._domain.arns import parse_arn
 from ._domain.progression import MODES, BuildFault, Mode, check_fault_status
 from ._faults import error_for, require_count
+from ._integrations import join_moto
 
 if TYPE_CHECKING:
     from ._domain import Backend
@@ -104,6 +105,8 @@ class MockController:
         """The state this controller acts on; refused while no mock is active."""
         if not self._live():
             raise RuntimeError(INACTIVE)
+        # What the controller seeds must go with moto's next reset, as requests' does.
+        join_moto()
         return self._service
 
     # -- resources, calls and faults -----------------------------------------------------

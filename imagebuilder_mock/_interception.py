@@ -6,6 +6,13 @@ is active. It is registered for ``before-send.imagebuilder``, which botocore
 calls before the catch-all ``before-send`` handler of ``moto.mock_aws``: with
 both active, this one answers Image Builder and moto keeps the rest.
 
+The same hook serves ``moto.mock_aws`` on its own: while moto's stubber is
+enabled and no ``mock_imagebuilder`` is, it answers from the one shared
+service, with moto's rules for the account (``MOTO_ACCOUNT_ID``, the
+``x-moto-account-id`` header, keys moto's IAM and STS issued). ``serve_wire``
+answers the same way for moto's server, which routes Image Builder here (see
+``_integrations.bridge``). Both join moto's resets on every request.
+
 Two more handlers ride along: ``before-sign.imagebuilder`` gives a client that
 found no credentials when it was made (one made at import time on a machine
 without any) the mock's fake ones, so its request is signed and served; and a
@@ -14,8 +21,12 @@ without any) the mock's fake ones, so its request is signed and served; and a
 
 from __future__ import annotations
 
+import functools
+import json
 import re
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlsplit
 
 import botocore
 from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
@@ -24,13 +35,28 @@ from botocore.handlers import BUILTIN_HANDLERS
 
 from . import _waiters
 from ._domain.progression import answering_waiter
-from ._integrations import moto_account_for
-from ._model import SERVICE_NAME
+from ._integrations import (
+    join_moto,
+    moto_account_for,
+    moto_active,
+    moto_caller_account,
+    offer_to_moto,
+    serving_moto,
+)
+from ._model import SERVICE_NAME, service_model
 
 if TYPE_CHECKING:
     from ._service import Service
 
-__all__ = ["FAKE_ACCESS_KEY", "FAKE_SECRET_KEY", "activate", "deactivate", "patch_client"]
+__all__ = [
+    "FAKE_ACCESS_KEY",
+    "FAKE_SECRET_KEY",
+    "activate",
+    "deactivate",
+    "patch_client",
+    "serve_wire",
+    "share_with_moto",
+]
 
 _EVENT = f"before-send.{SERVICE_NAME}"
 _SIGN_EVENT = f"before-sign.{SERVICE_NAME}"
@@ -39,6 +65,9 @@ FAKE_ACCESS_KEY = "FOOBARKEY"
 FAKE_SECRET_KEY = "FOOBARSECRET"
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[^/]+/([^/]+)/")
 _HOST_REGION = re.compile(r"^[a-z]+://[a-z-]+\.([a-z0-9-]+)\.amazonaws\.com")
+# moto's default account and region, for a request that names neither.
+_MOTO_ACCOUNT = "123456789012"
+_MOTO_REGION = "us-east-1"
 
 
 class _Active:
@@ -47,6 +76,9 @@ class _Active:
     service: Service | None = None
     default_account: str = "123456789012"
     default_region: str = "us-east-1"
+    # What moto serves while it is active without a mock (and its server): the
+    # same service, so the two share one state.
+    shared: Service | None = None
 
 
 def activate(service: Service, *, account_id: str, region: str) -> None:
@@ -65,6 +97,15 @@ def deactivate() -> None:
     _Active.service = None
 
 
+def share_with_moto(service: Service, reset: Callable[[], None]) -> None:
+    """Let moto serve Image Builder with ``service``; moto's resets call ``reset``.
+
+    Nothing of moto is imported here: moto takes the offer once it is loaded.
+    """
+    _Active.shared = service
+    offer_to_moto(serve_wire, reset)
+
+
 class _RawBody:
     """What ``AWSResponse`` reads a body from."""
 
@@ -75,27 +116,45 @@ class _RawBody:
         yield self._body
 
 
-def _caller(request: AWSPreparedRequest) -> tuple[str, str]:
+def _text(value: str | bytes | None) -> str:
+    return value.decode() if isinstance(value, bytes) else value or ""
+
+
+def _header(headers: Mapping[str, Any], name: str) -> str:
+    for key, value in headers.items():
+        if key.lower() == name:
+            return _text(value)
+    return ""
+
+
+def _caller(url: str, headers: Mapping[str, Any], *, moto_rules: bool) -> tuple[str, str]:
     """The (account, region) a request speaks for.
 
     The region comes from the SigV4 credential scope (right even with a custom
-    ``endpoint_url``), else from the host. The account comes from the access
-    key: a 12-digit key id acts as that account, which is how a test plays a
-    second account; a key moto's IAM knows maps to its account; any other key
-    is the mock's default account.
+    ``endpoint_url``), else from the host. Under a mock the account comes from
+    the access key: a 12-digit key id acts as that account, which is how a test
+    plays a second account; a key moto's IAM knows maps to its account; any
+    other key is the mock's default account. Served for moto alone, moto's own
+    order applies first (``MOTO_ACCOUNT_ID``, then ``x-moto-account-id``, then
+    the key), so Image Builder and moto's services agree on the caller.
     """
-    account = _Active.default_account
-    auth = request.headers.get("Authorization")
-    if auth:
-        text = auth.decode() if isinstance(auth, bytes) else auth
-        match = _CREDENTIAL.search(text)
-        if match:
-            key, region = match.groups()
-            is_account_id = key.isdigit() and len(key) == 12
+    match = _CREDENTIAL.search(_header(headers, "authorization"))
+    key, region = match.groups() if match else (None, None)
+    is_account_id = key is not None and key.isdigit() and len(key) == 12
+    if moto_rules:
+        plain = {name: _text(value) for name, value in headers.items()}
+        named = moto_caller_account(key, plain)
+        account = named or (key if is_account_id else None) or _MOTO_ACCOUNT
+        default_region = _MOTO_REGION
+    else:
+        account = _Active.default_account
+        if key is not None:
             account = key if is_account_id else _moto_account(key) or account
-            return account, region
-    host = _HOST_REGION.match(request.url or "")
-    return account, host.group(1) if host else _Active.default_region
+        default_region = _Active.default_region
+    if region is None:
+        host = _HOST_REGION.match(url or "")
+        region = host.group(1) if host else default_region
+    return account or _MOTO_ACCOUNT, region
 
 
 def _moto_account(access_key: str) -> str | None:
@@ -105,24 +164,83 @@ def _moto_account(access_key: str) -> str | None:
     return moto_account_for(access_key)
 
 
+def _serving() -> tuple[Service | None, bool]:
+    """The service that answers now, and whether moto's rules apply (moto alone)."""
+    if _Active.service is not None:
+        return _Active.service, False
+    if _Active.shared is not None and moto_active():
+        return _Active.shared, True
+    return None, False
+
+
+def _answer(
+    service: Service,
+    operation: str,
+    url: str,
+    body: bytes | str | None,
+    headers: Mapping[str, Any],
+    moto_rules: bool,
+) -> tuple[int, dict[str, str], bytes]:
+    # After each moto reset, Image Builder has to join moto's next one again.
+    join_moto()
+    account, region = _caller(url, headers, moto_rules=moto_rules)
+    polling = _waiters.is_waiter_poll(_header(headers, "user-agent") or None)
+    with answering_waiter(polling):
+        answer = service.handle(operation, url, body, account, region)
+    if polling:
+        _waiters.answered_poll(service)
+    return answer
+
+
 def _before_send(request: AWSPreparedRequest, event_name: str, **kwargs: Any) -> AWSResponse | None:
-    service = _Active.service
+    # Registered for Image Builder only, so botocore calls it before moto's
+    # catch-all ``before-send``: what it answers never reaches moto.
+    service, moto_rules = _serving()
     if service is None:
         return None
     operation = event_name.rsplit(".", 1)[-1]
-    account, region = _caller(request)
     # rest-json requests carry their JSON body as bytes (or nothing): never a stream.
     request_body = cast("bytes | str | None", request.body)
-    polling = _waiters.is_waiter_poll(request.headers.get("User-Agent"))
-    with answering_waiter(polling):
-        status, headers, body = service.handle(
-            operation, request.url, request_body, account, region
-        )
-    if polling:
-        _waiters.answered_poll(service)
+    status, headers, body = _answer(
+        service, operation, request.url, request_body, dict(request.headers), moto_rules
+    )
     # botocore-stubs types this argument as HTTPHeaders; botocore itself takes any
     # mapping and wraps it in a HeadersDict.
     return AWSResponse(request.url, status, headers, _RawBody(body))  # type: ignore[arg-type]
+
+
+@functools.cache
+def _routes() -> dict[tuple[str, str], str]:
+    """Each operation by its HTTP method and the first segment of its path."""
+    model = service_model()
+    routes: dict[tuple[str, str], str] = {}
+    for name in model.operation_names:
+        http = model.operation_model(name).http
+        first = http["requestUri"].split("?")[0].strip("/").split("/")[0]
+        routes[(http["method"], first)] = name
+    return routes
+
+
+def serve_wire(
+    method: str, url: str, headers: Mapping[str, str], body: bytes
+) -> tuple[int, dict[str, str], bytes]:
+    """Answer an Image Builder request that reached moto over HTTP (its server).
+
+    Without botocore's event, the operation comes from the method and the path,
+    as the service routes it; the account follows moto's rules.
+    """
+    service = _Active.service or _Active.shared
+    path = urlsplit(url).path.strip("/").split("/")[0]
+    operation = _routes().get((method.upper(), path))
+    if service is None or operation is None:
+        message = f"No Image Builder operation answers {method.upper()} /{path}."
+        headers_out = {
+            "Content-Type": "application/json",
+            "x-amzn-ErrorType": "UnknownOperationException",
+        }
+        return 404, headers_out, json.dumps({"message": message}).encode()
+    with serving_moto():
+        return _answer(service, operation, url, body or None, headers, moto_rules=True)
 
 
 def _before_sign(
@@ -141,7 +259,7 @@ def _before_sign(
     request reaches ``before-send``. Its request is signed with the fake key
     instead, so it is served as the mock's default account in its own region.
     """
-    if _Active.service is None or signature_version is botocore.UNSIGNED:
+    if _serving()[0] is None or signature_version is botocore.UNSIGNED:
         return
     if request.context.get("signing", {}).get("request_credentials"):
         return

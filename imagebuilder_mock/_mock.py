@@ -4,6 +4,11 @@ One class does all of it. Activation is process-wide and reference-counted:
 nested scopes share one state, and leaving the outermost scope drops it, so no
 test sees another test's resources. The options of the scope entered last are
 in force for every thread until it ends.
+
+``moto.mock_aws`` serves the same state (see ``_interception``). While it is
+active, the state is moto's: entering or leaving a ``mock_imagebuilder`` keeps
+its resources (leaving drops only the mock's settings), and moto's resets drop
+them, whichever of the two was entered first.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, TypeVar, cast
 from . import _interception
 from ._controller import MockController
 from ._domain.progression import MODES, Mode
+from ._integrations import join_moto, moto_active
 from ._service import Call, Service, State
 
 __all__ = ["DEFAULT_ACCOUNT_ID", "ImageBuilderMock", "mock_imagebuilder"]
@@ -95,12 +101,53 @@ def _live() -> bool:
     return bool(_Activation.stack)
 
 
+def _env_checks() -> bool:
+    return os.environ.get("IMAGEBUILDER_MOCK_CHECK_RESPONSES", "") in ("1", "true")
+
+
+def _drop_settings() -> None:
+    """Back to the settings no mock chose: what ``mock_aws`` alone serves with."""
+    service = _Activation.service
+    service.check_responses = _env_checks()
+    service.registry.check_references = True
+    service.frozen_time = None
+
+
 def _drop_state() -> None:
     """Forget everything the shared service holds, settings included."""
+    _Activation.service.reset()
+    _drop_settings()
+
+
+def _release_state() -> None:
+    """The last mock has ended: its state goes, unless ``mock_aws`` still serves it.
+
+    Then only what the mock chose goes (settings, how builds progress, planned
+    build faults): moto drops the resources at its own reset.
+    """
+    if moto_active():
+        _drop_settings()
+        _Activation.service.registry.builds.reset()
+    else:
+        _drop_state()
+
+
+def _moto_reset() -> None:
+    """moto reset its services (a ``mock_aws`` start or stop, ``/moto-api/reset``).
+
+    Image Builder's resources, calls and faults go too. A ``mock_imagebuilder``
+    in force keeps its settings, as its controller's ``reset`` does. Called
+    under moto's backend lock: it takes none of the mock's activation lock.
+    """
     service = _Activation.service
+    if not _live():
+        _drop_state()
+        return
+    control = service.registry.builds
+    mode, seconds = control.mode, control.seconds_per_status
     service.reset()
-    service.check_responses = False
-    service.frozen_time = None
+    control = service.registry.builds
+    control.mode, control.seconds_per_status = mode, seconds
 
 
 class _Verb(Generic[P, R]):
@@ -153,6 +200,7 @@ class ImageBuilderMock:
         account_id: str | None = None,
         region: str = "us-east-1",
         check_responses: bool | None = None,
+        check_references: bool | None = None,
         progression: Mode = "observe",
         seconds_per_status: float = 1.0,
     ) -> None:
@@ -163,6 +211,7 @@ class ImageBuilderMock:
         self.initial_progression: Mode = progression
         self.initial_seconds_per_status = seconds_per_status
         self._check_responses = check_responses
+        self._check_references = check_references
         # The account this mock acts as while active, fixed when it starts.
         self._started_account: str | None = None
         # Per decorated TestCase class: the state its setUpClass left (None until
@@ -190,6 +239,7 @@ class ImageBuilderMock:
         account_id: str | None = None,
         region: str = "us-east-1",
         check_responses: bool | None = None,
+        check_references: bool | None = None,
         progression: Mode = "observe",
         seconds_per_status: float = 1.0,
     ) -> ImageBuilderMock: ...
@@ -201,6 +251,7 @@ class ImageBuilderMock:
         account_id: str | None = None,
         region: str = "us-east-1",
         check_responses: bool | None = None,
+        check_references: bool | None = None,
         progression: Mode = "observe",
         seconds_per_status: float = 1.0,
     ) -> Any:
@@ -209,6 +260,7 @@ class ImageBuilderMock:
                 account_id=account_id,
                 region=region,
                 check_responses=check_responses,
+                check_references=check_references,
                 progression=progression,
                 seconds_per_status=seconds_per_status,
             )
@@ -331,9 +383,12 @@ class ImageBuilderMock:
             try:
                 if outermost:
                     # Nothing a controller call made while no mock was active may
-                    # survive into this one.
-                    _drop_state()
+                    # survive into this one; but under ``mock_aws`` the state is
+                    # moto's, shared with the requests it served already.
+                    if not moto_active():
+                        _drop_state()
                     _isolate_environment(saved)
+                    join_moto()
                 self._started_account = (
                     self._account_id or os.environ.get("MOTO_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID
                 )
@@ -355,7 +410,7 @@ class ImageBuilderMock:
                         _Activation.stack[-1]._apply()
                 if outermost:
                     _interception.deactivate()
-                    _drop_state()
+                    _release_state()
                     _restore_environment(saved)
                 raise
             if outermost:
@@ -377,7 +432,7 @@ class ImageBuilderMock:
             self._leave()
             if _Activation.depth == 0:
                 _interception.deactivate()
-                _drop_state()
+                _release_state()
                 _restore_environment(_Activation.saved_environment)
                 _Activation.saved_environment = {}
             else:
@@ -387,6 +442,9 @@ class ImageBuilderMock:
         """Make this mock's options the ones in force (the innermost scope wins)."""
         service = _Activation.service
         service.check_responses = self._checks() or any(m._checks() for m in _Activation.stack)
+        # Under moto, references are checked unless the innermost mock that says so turns them off.
+        chosen = [m._check_references for m in _Activation.stack if m._check_references is not None]
+        service.registry.check_references = chosen[-1] if chosen else True
         _interception.activate(service, account_id=self._own_account(), region=self._region)
 
     def __enter__(self) -> MockController:
@@ -414,7 +472,7 @@ class ImageBuilderMock:
     def _checks(self) -> bool:
         if self._check_responses is not None:
             return self._check_responses
-        return os.environ.get("IMAGEBUILDER_MOCK_CHECK_RESPONSES", "") in ("1", "true")
+        return _env_checks()
 
     @property
     def check_responses(self) -> bool:
@@ -495,3 +553,6 @@ class ImageBuilderMock:
 
 
 mock_imagebuilder = ImageBuilderMock()
+
+# ``mock_aws`` serves this same state, and moto's resets drop it.
+_interception.share_with_moto(_Activation.service, _moto_reset)

@@ -4,6 +4,10 @@ Options come from a marker on the test, its class or module::
 
     @pytest.mark.imagebuilder(account_id="111122223333", region="eu-west-1")
     def test_something(imagebuilder_client): ...
+
+Loading the plugin imports the package, and with it moto's ``mock_aws`` and
+moto's server serve Image Builder too (docs/moto.md): tests that use moto
+need nothing more.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ __all__ = ["imagebuilder_client", "imagebuilder_mock"]
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "imagebuilder(account_id=None, region='us-east-1', check_responses=False): "
+        "imagebuilder(account_id=None, region='us-east-1', check_responses=False, "
+        "check_references=True): "
         "options of the imagebuilder_mock fixture",
     )
 

@@ -40,11 +40,25 @@ def image_recipe(client: Any, name: str = "web", version: str = "1.0.0", **extra
     return arn
 
 
+INSTANCE_PROFILE = "EC2InstanceProfileForImageBuilder"
+
+
 def infrastructure(client: Any, name: str = "build-infra") -> str:
     arn: str = client.create_infrastructure_configuration(
-        name=name, instanceProfileName="EC2InstanceProfileForImageBuilder"
+        name=name, instanceProfileName=INSTANCE_PROFILE
     )["infrastructureConfigurationArn"]
     return arn
+
+
+def moto_instance_profile(name: str = INSTANCE_PROFILE, **credentials: Any) -> str:
+    """Make ``name`` in moto's IAM (under ``mock_aws``, in the account of ``credentials``):
+    while moto is active, an infrastructure configuration must name an instance profile
+    that exists there."""
+    import boto3
+
+    iam = boto3.client("iam", region_name="us-east-1", **credentials)
+    iam.create_instance_profile(InstanceProfileName=name)
+    return name
 
 
 def distribution(

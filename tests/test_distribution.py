@@ -15,7 +15,7 @@ import botocore.session
 import pytest
 from botocore.exceptions import ClientError
 from botocore.model import ListShape, MapShape, Shape, StringShape, StructureShape
-from builders import build, image_recipe, infrastructure
+from builders import build, image_recipe, infrastructure, moto_instance_profile
 from errors import error_of
 from model import filter_values_allow_wildcards, if_wildcards_allowed, outcome, requires_member
 from moto import mock_aws
@@ -774,6 +774,7 @@ def test_a_build_reaches_a_region_moto_does_not_know_yet() -> None:
         unknown = sorted(_botocore_regions("aws") - moto_regions) or ["us-west-2"]
         target = unknown[-1]
         config = _create(client, distributions=[{"region": REGION}, {"region": target}])
+        moto_instance_profile()
         image = build(
             client,
             image_recipe(client),

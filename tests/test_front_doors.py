@@ -13,6 +13,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from builders import moto_instance_profile
 from errors import error_of
 
 import imagebuilder_mock
@@ -147,6 +148,14 @@ def test_a_moto_access_key_acts_as_its_account() -> None:
             aws_secret_access_key=credentials["SecretAccessKey"],
             aws_session_token=credentials["SessionToken"],
         )
+        # Each account names an instance profile of its own IAM.
+        moto_instance_profile(
+            "p",
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+        )
+        moto_instance_profile("p")
         assert _infra(client, "assumed").split(":")[4] == "222222222222"
         # The mock's own fake key stays the mock's default account.
         assert _infra(_client(), "default").split(":")[4] == "123456789012"

@@ -12,6 +12,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import EndpointConnectionError, NoRegionError
+from builders import moto_instance_profile
 from moto import mock_aws
 
 from imagebuilder_mock import ImageBuilderMock, mock_imagebuilder
@@ -95,6 +96,7 @@ def test_a_real_profile_is_never_used(monkeypatch: pytest.MonkeyPatch, tmp_path:
 def test_moto_serves_other_services_alongside() -> None:
     with mock_aws(), mock_imagebuilder() as ib:
         s3 = boto3.client("s3", region_name="us-east-1")
+        moto_instance_profile("p")
         s3.create_bucket(Bucket="build-logs")
         arn = _create(boto3.client("imagebuilder", region_name="us-east-1"))
         assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["build-logs"]
@@ -104,6 +106,7 @@ def test_moto_serves_other_services_alongside() -> None:
 def test_imagebuilder_wins_whichever_mock_starts_first() -> None:
     with mock_imagebuilder(), mock_aws():
         client = boto3.client("imagebuilder", region_name="us-east-1")
+        moto_instance_profile("p")
         _create(client)
         assert len(client.list_infrastructure_configurations()[SUMMARIES]) == 1
         sts = boto3.client("sts", region_name="us-east-1")

@@ -17,7 +17,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from builders import distribution, image_recipe, infrastructure
+from builders import distribution, image_recipe, infrastructure, moto_instance_profile
 from moto import mock_aws
 
 from imagebuilder_mock import ImageBuilderMock, mock_imagebuilder
@@ -33,6 +33,7 @@ def ib(monkeypatch: pytest.MonkeyPatch) -> Iterator[ImageBuilderMock]:
     # Only the AMIs the builds make: moto's catalogue of public AMIs is slow to load.
     monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
     with mock_aws(), mock_imagebuilder(progression="immediate") as controller:
+        moto_instance_profile()
         yield controller
 
 

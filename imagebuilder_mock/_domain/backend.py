@@ -260,13 +260,23 @@ _READING: contextvars.ContextVar[bool] = contextvars.ContextVar(
 class BackendRegistry:
     """All backends of a mock, keyed by (account, region)."""
 
-    def __init__(self, wiring: Wiring | None = None, clock: Clock = _utc_now) -> None:
+    def __init__(
+        self,
+        wiring: Wiring | None = None,
+        clock: Clock = _utc_now,
+        *,
+        check_references: bool = True,
+    ) -> None:
         self.wiring = wiring or Wiring()
         self.clock = clock
         self._backends: dict[tuple[str, str], Backend] = {}
         self._lock = threading.RLock()
         # How image builds progress and which of them fail: one setting per mock.
         self.builds = BuildControl()
+        # Whether references to other services (an instance profile, a subnet, a KMS
+        # key...) must exist in moto while moto is active; off for tests that do not
+        # create what they name.
+        self.check_references = check_references
 
     def get(self, account_id: str, region: str) -> Backend:
         key = (account_id, region)

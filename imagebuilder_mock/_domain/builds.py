@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 import secrets
 from collections.abc import Callable, Iterable
@@ -22,6 +23,7 @@ from .backend import Backend
 from .conventions import exactly_one_of
 from .image_records import AmiTarget, Image, created, os_version_from_name, transition
 from .progression import (
+    IN_PROGRESS,
     BuildFault,
     build_path,
     waiter_polling,
@@ -205,9 +207,104 @@ def _has_outputs(image: Image) -> bool:
 
 def deliver_outputs(backend: Backend, image: Image, old: str, new: str) -> None:
     """Observer: a build that reaches integration (or the end) leaves its AMIs or
-    container images, once, in the mock and, when moto is active, in moto."""
+    container images, once, in the mock and, when moto is active, in moto; a
+    build that ends tells the infrastructure's SNS topic.
+
+    Distribution that cannot be done (a launch template or an ECR repository
+    that moto does not hold) fails the build where it stood, DISTRIBUTING,
+    before anything is left, so RetryImage distributes again from there.
+    """
     if new in ("INTEGRATING", "AVAILABLE") and old != "" and not _has_outputs(image):
+        problems = _distribution_problems(backend, image)
+        if problems:
+            image.stopped_at = "DISTRIBUTING"
+            transition(backend, image, "FAILED", _failed_distribution(problems))
+            return
         _produce_outputs(backend, image)
+    if new in _NOTIFIED and old in IN_PROGRESS:
+        _notify(backend, image)
+
+
+# The statuses whose arrival the service publishes to the infrastructure's SNS
+# topic (user guide, "Amazon SNS integration in Image Builder"); a cancelled
+# build is not among them.
+_NOTIFIED = frozenset({"AVAILABLE", "FAILED"})
+
+
+def _distributions(image: Image) -> list[dict[str, Any]]:
+    """The distributions of the configuration the build copied when it started."""
+    configuration = image.details.get("distributionConfiguration") or {}
+    return list(configuration.get("distributions") or [])
+
+
+def _distribution_for(image: Image, region: str) -> dict[str, Any]:
+    for entry in _distributions(image):
+        if entry.get("region") == region:
+            return entry
+    return {}
+
+
+def _distribution_problems(
+    backend: Backend, image: Image
+) -> list[_integrations.DistributionProblem]:
+    """What moto lacks for this build's distribution (nothing while moto is off)."""
+    problems = []
+    if image.image_type == "DOCKER":
+        for region, repository in image.container_targets:
+            problem = _integrations.container_problem(backend.account_id, region, repository)
+            if problem is not None:
+                problems.append(problem)
+        return problems
+    for entry in _distributions(image):
+        for configuration in entry.get("launchTemplateConfigurations") or []:
+            problem = _integrations.launch_template_problem(
+                configuration.get("accountId") or backend.account_id,
+                entry["region"],
+                configuration["launchTemplateId"],
+            )
+            if problem is not None:
+                problems.append(problem)
+    return problems
+
+
+def _failed_distribution(problems: list[_integrations.DistributionProblem]) -> str:
+    # The service's wording for a distribution that failed part-way, one numbered
+    # entry per job that did not complete.
+    jobs = " ".join(f"{i}) {problem.reason()}" for i, problem in enumerate(problems, 1))
+    return f"Not all distribution jobs are completed. {jobs}"
+
+
+def _semver(image: Image) -> int:
+    # The notification's ``semver`` packs major, minor, patch and build in
+    # 30-bit fields, so that build versions compare as integers.
+    version = image.version
+    return (
+        (version.major << 90) | (version.minor << 60) | (version.patch << 30) | (image.build or 0)
+    )
+
+
+def _notification(backend: Backend, image: Image) -> dict[str, Any]:
+    """The JSON the service publishes when a build ends: the image as GetImage
+    shows it, with the version split from its build and the owner's account."""
+    message: dict[str, Any] = {
+        "versionlessArn": backend.arn("image", image.name_slug),
+        "semver": _semver(image),
+    }
+    message.update(image.view("Image"))
+    message["version"] = str(image.version)
+    message["buildVersion"] = image.build
+    tests = message.pop("imageTestsConfiguration", None)
+    if tests is not None:
+        message["imageTestsConfigurationDocument"] = tests
+    message["accountId"] = backend.account_id
+    return message
+
+
+def _notify(backend: Backend, image: Image) -> None:
+    infrastructure = image.details.get("infrastructureConfiguration") or {}
+    topic = infrastructure.get("snsTopicArn")
+    if topic:
+        _integrations.notify_topic(topic, json.dumps(_notification(backend, image)))
 
 
 @functools.cache
@@ -220,10 +317,22 @@ def _ami_id() -> str:
     return "ami-" + secrets.token_hex(9)[:17]
 
 
+# ``{{ imagebuilder:buildDate }}``: the user guide writes the variables with
+# spaces inside the braces, and without them in other examples.
+_VARIABLE = re.compile(r"\{\{\s*imagebuilder:(buildDate|buildVersion)\s*\}\}")
+
+
 def _expand(template: str, image: Image, build_date: str) -> str:
-    return template.replace("{{imagebuilder:buildDate}}", build_date).replace(
-        "{{imagebuilder:buildVersion}}", str(image.build)
-    )
+    values = {"buildDate": build_date, "buildVersion": str(image.build)}
+    return _VARIABLE.sub(lambda match: values[match.group(1)], template)
+
+
+def _container_tags(image: Image, region: str) -> list[str]:
+    """The tags a container image is pushed with: its version and build, ``latest``,
+    and the distribution's ``containerTags`` for that Region."""
+    container = _distribution_for(image, region).get("containerDistributionConfiguration") or {}
+    own = [f"{image.version}-{image.build}", "latest"]
+    return list(dict.fromkeys([*own, *(container.get("containerTags") or [])]))
 
 
 def _produce_outputs(backend: Backend, image: Image) -> None:
@@ -232,19 +341,27 @@ def _produce_outputs(backend: Backend, image: Image) -> None:
         containers = []
         for region, repository in image.container_targets:
             host = f"{backend.account_id}.dkr.ecr.{region}.amazonaws.com/{repository}"
-            containers.append(
-                {
-                    "region": region,
-                    "imageUris": [f"{host}:{image.version}-{image.build}", f"{host}:latest"],
-                }
+            tags = _container_tags(image, region)
+            _integrations.push_container_image(
+                backend.account_id, region, repository, tags, image_arn=image.arn
             )
+            containers.append({"region": region, "imageUris": [f"{host}:{tag}" for tag in tags]})
         image.output_resources = {"containers": containers}
         return
     build_date = iso_time(image.date_created).replace(":", "-")
+    recipe = image.details.get("imageRecipe") or {}
     amis = []
     for target in image.ami_targets:
         expanded = _expand(target.name, image, build_date) if target.name else None
         name = expanded or f"{image.name} {build_date}"
+        distribution = _distribution_for(image, target.region)
+        # Launch permissions share the distributing account's AMI; the copies
+        # that target accounts own are theirs to share.
+        permission = (
+            (distribution.get("amiDistributionConfiguration") or {}).get("launchPermission")
+            if target.account == backend.account_id
+            else None
+        )
         ami_id = _integrations.publish_ami(
             target.account,
             target.region,
@@ -253,6 +370,8 @@ def _produce_outputs(backend: Backend, image: Image) -> None:
             target.tags,
             image_arn=image.arn,
             created=backend.now(),
+            launch_permission=permission,
+            block_device_mappings=recipe.get("blockDeviceMappings"),
         )
         ami: dict[str, Any] = {
             "region": target.region,
@@ -265,6 +384,45 @@ def _produce_outputs(backend: Backend, image: Image) -> None:
             ami["description"] = target.description
         amis.append(ami)
     image.output_resources = {"amis": amis}
+    _integrate(backend, image, amis)
+
+
+def _integrate(backend: Backend, image: Image, amis: list[dict[str, Any]]) -> None:
+    """Point launch templates and SSM parameters at the new AMIs (in moto only).
+
+    A configuration for an account uses that account's copy in its Region, or
+    the distributing account's AMI there when the account got no copy.
+    """
+    by_place = {(ami["region"], ami["accountId"]): ami["image"] for ami in amis}
+
+    def ami_for(region: str, account: str) -> str | None:
+        return by_place.get((region, account)) or by_place.get((region, backend.account_id))
+
+    for entry in _distributions(image):
+        region = entry["region"]
+        for configuration in entry.get("launchTemplateConfigurations") or []:
+            account = configuration.get("accountId") or backend.account_id
+            ami_id = ami_for(region, account)
+            if ami_id is not None:
+                _integrations.update_launch_template(
+                    account,
+                    region,
+                    configuration["launchTemplateId"],
+                    ami_id,
+                    # Model: "If you don't set a value, Image Builder treats it as true."
+                    set_default=configuration.get("setDefaultVersion", True),
+                )
+        for configuration in entry.get("ssmParameterConfigurations") or []:
+            account = configuration.get("amiAccountId") or backend.account_id
+            ami_id = ami_for(region, account)
+            if ami_id is not None:
+                _integrations.put_ssm_parameter(
+                    account,
+                    region,
+                    configuration["parameterName"],
+                    ami_id,
+                    configuration.get("dataType"),
+                )
 
 
 def distribution_targets(

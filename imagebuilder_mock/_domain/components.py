@@ -23,7 +23,7 @@ from .._model import service_model
 from .arns import parse_arn
 from .backend import Backend
 from .catalog_documents import AWS_ACCOUNT, CATALOG_EPOCH, derived_component_data
-from .conventions import check_exactly_one_source, check_s3_uri
+from .conventions import check_exactly_one_source, check_s3_uri, read_s3_document
 from .documents import (
     parse_component_document,
     placeholder_component_data,
@@ -33,6 +33,7 @@ from .filters import Matcher, field_equals
 from .identifiers import platform_from_name
 from .listing import list_page
 from .operations import Operations, check_dry_run
+from .references import check_kms_key
 from .versioned import (
     Versioned,
     builds_of,
@@ -285,12 +286,16 @@ def _store(backend: Backend, component: Component) -> Component:
 def create_component(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     check_exactly_one_source(params)
     if "uri" in params:
-        # No S3 here: a component from S3 holds a placeholder BUILD document.
         check_s3_uri(params["uri"])
-        data = placeholder_component_data(params["name"], params["uri"], params["platform"])
+        # The document in moto's S3, validated as inline data is; without moto,
+        # a component from S3 holds a placeholder BUILD document.
+        data = read_s3_document(
+            backend.account_id, params["uri"], "uri"
+        ) or placeholder_component_data(params["name"], params["uri"], params["platform"])
     else:
         data = params["data"]
     component = _new_component(backend, params, data)
+    check_kms_key(backend, params.get("kmsKeyId"), "kmsKeyId")
     check_dry_run(params)
     _store(backend, component)
     return {
@@ -304,11 +309,15 @@ def import_component(backend: Backend, params: dict[str, Any]) -> dict[str, Any]
     check_exactly_one_source(params)
     if "uri" in params:
         check_s3_uri(params["uri"])
-        script = f"echo 'script from {params['uri']}'"
+        script = (
+            read_s3_document(backend.account_id, params["uri"], "uri")
+            or f"echo 'script from {params['uri']}'"
+        )
     else:
         script = params["data"]
     data = shell_component_data(params["name"], script, params["type"], params["platform"])
     component = _new_component(backend, params, data, params["type"])
+    check_kms_key(backend, params.get("kmsKeyId"), "kmsKeyId")
     _store(backend, component)
     return {"componentBuildVersionArn": component.arn}
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import _integrations
 from .._errors import ImageBuilderError, InvalidParameterCombination, invalid_value
 from .identifiers import is_s3_uri
 
-__all__ = ["check_exactly_one_source", "check_s3_uri", "exactly_one_of"]
+__all__ = ["check_exactly_one_source", "check_s3_uri", "exactly_one_of", "read_s3_document"]
 
 
 def _given(value: Any) -> bool:
@@ -58,3 +59,17 @@ def check_s3_uri(uri: str) -> None:
     """Refuse a ``uri`` that is not ``s3://bucket/key``."""
     if not is_s3_uri(uri):
         raise invalid_value("uri", "The uri must be an Amazon S3 URL of the form s3://bucket/key.")
+
+
+def read_s3_document(account_id: str, uri: str, parameter: str) -> str | None:
+    """The text of the S3 object a ``uri`` member names, read from moto's S3.
+
+    None while moto is inactive: the caller keeps its placeholder document. An
+    object moto does not hold is the caller's bad parameter, with S3's reason.
+    """
+    try:
+        return _integrations.read_s3_text(account_id, uri)
+    except _integrations.S3ReadError as error:
+        raise invalid_value(
+            parameter, f"Could not read the S3 object '{uri}'. {error.code}: {error.message}"
+        ) from error

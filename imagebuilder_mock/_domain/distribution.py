@@ -43,6 +43,7 @@ from .backend import Backend
 from .filters import Matcher, field_equals
 from .listing import list_page
 from .operations import Operations, check_dry_run, create
+from .references import check_repository
 from .regions import partition_of, partition_regions
 from .resources import Resource, iso_time
 from .store import store_order
@@ -214,9 +215,25 @@ def _check_distributions(distributions: list[dict[str, Any]], caller: str, home:
         _check_distribution(entry, path, caller)
 
 
+def _check_references(backend: Backend, distributions: list[dict[str, Any]]) -> None:
+    """Each Region's container repository, in that Region. An AMI's KMS key is only
+    used when a build copies the AMI there, so it is not looked up now."""
+    for i, entry in enumerate(distributions):
+        container = entry.get("containerDistributionConfiguration")
+        if container is not None:
+            check_repository(
+                backend,
+                container["targetRepository"],
+                f"distributions[{i}].containerDistributionConfiguration.targetRepository",
+                entry["region"],
+            )
+
+
 def _settings(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     """The configuration a Create or Update describes, once its rules hold."""
-    _check_distributions(params.get("distributions") or [], backend.account_id, backend.region)
+    distributions = params.get("distributions") or []
+    _check_distributions(distributions, backend.account_id, backend.region)
+    _check_references(backend, distributions)
     return {k: v for k, v in params.items() if k not in _NOT_SETTINGS}
 
 

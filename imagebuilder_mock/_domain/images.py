@@ -33,6 +33,7 @@ from .progression import (
     IN_PROGRESS,
     LIFECYCLE_STATUSES,
 )
+from .references import check_execution_role
 from .versioned import (
     builds_of,
     by_list_order,
@@ -75,6 +76,7 @@ def _build_at(backend: Backend, arn: str) -> Image:
 
 @OPERATIONS.handles("CreateImage")
 def create_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    check_execution_role(backend, params)
     image = start_build(backend, params)
     return {
         "imageBuildVersionArn": image.arn,
@@ -247,6 +249,7 @@ def import_disk_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any
         "infrastructureConfigurationArn",
     )
     extra = {"infrastructureConfiguration": infrastructure.view("InfrastructureConfiguration")}
+    check_execution_role(backend, params)
     image = imported_image(backend, params, build_type="IMPORT_ISO", extra=extra)
     return {"imageBuildVersionArn": image.arn}
 
@@ -275,6 +278,7 @@ def distribute_image(backend: Backend, params: dict[str, Any]) -> dict[str, Any]
         raise invalid_value(
             "sourceImage", "'sourceImage' must be an image ARN or an AMI id (ami-<hex>)."
         )
+    check_execution_role(backend, params)
     image = imported_image(
         backend,
         {

@@ -12,6 +12,7 @@ from .backend import Backend
 from .filters import field_equals
 from .listing import list_page
 from .operations import Operations, create
+from .references import check_infrastructure
 from .resources import Resource, iso_time
 from .store import store_order
 from .tags import check_resource_tags
@@ -74,6 +75,7 @@ def create_infrastructure_configuration(backend: Backend, params: dict[str, Any]
         tags=dict(params.get("tags") or {}),
         settings=_settings(params),
     )
+    check_infrastructure(backend, params)
     create(backend, config, params)
     return {"infrastructureConfigurationArn": config.arn}
 
@@ -90,7 +92,9 @@ def update_infrastructure_configuration(backend: Backend, params: dict[str, Any]
     arn = params["infrastructureConfigurationArn"]
     config = backend.get(arn, InfrastructureConfiguration, "infrastructureConfigurationArn")
     # A full replacement: what the request leaves out is cleared, tags stay.
-    config.settings = _settings(params)
+    settings = _settings(params)
+    check_infrastructure(backend, params)
+    config.settings = settings
     config.date_updated = backend.now()
     return {"infrastructureConfigurationArn": arn}
 

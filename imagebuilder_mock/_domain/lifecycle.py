@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import _integrations
 from .._errors import (
     InvalidParameterCombination,
     InvalidRequest,
@@ -40,6 +41,7 @@ from .listing import list_page
 from .operations import Operations, create
 from .pagination import paginate
 from .progression import IN_PROGRESS
+from .references import check_execution_role
 from .resources import Resource, shaped
 from .store import store_order
 from .versions import parse_selector, parse_version
@@ -312,6 +314,7 @@ def _settings(params: dict[str, Any]) -> dict[str, Any]:
 @OPERATIONS.handles("CreateLifecyclePolicy")
 def create_lifecycle_policy(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     settings = _settings(params)
+    check_execution_role(backend, params)
     policy = LifecyclePolicy(
         arn=backend.arn("lifecycle-policy", slug(params["name"])),
         name=params["name"],
@@ -345,7 +348,9 @@ def update_lifecycle_policy(backend: Backend, params: dict[str, Any]) -> dict[st
             f"{policy.settings['resourceType']}.",
         )
     # A full replacement: what the request leaves out is cleared, tags stay.
-    policy.settings = _settings(params)
+    settings = _settings(params)
+    check_execution_role(backend, params)
+    policy.settings = settings
     policy.date_updated = backend.now()
     return {"lifecyclePolicyArn": arn}
 
@@ -535,7 +540,8 @@ def _set_status(backend: Backend, image: Image, status: str, moment: dt.datetime
 
 
 def _snapshot_id(ami_id: str) -> str:
-    # The mock records no snapshots; a stable id per AMI stands for its root volume.
+    # Without moto the mock records no snapshots; a stable id per AMI stands for
+    # its root volume.
     return "snap-" + hashlib.sha256(ami_id.encode()).hexdigest()[:17]
 
 
@@ -568,13 +574,31 @@ def _act_on_amis(
     kept = []
     for ami in image.output_resources.get("amis") or []:
         excluded = _ami_exclusion(ami, action.ami_exclusions)
+        account = ami.get("accountId", image.account)
+        # The AMI in moto's EC2 (when moto is active) gets the same action:
+        # deprecated, disabled, restored, or deregistered with its snapshots.
+        in_moto = (
+            None
+            if excluded
+            else _integrations.ami_action(
+                account,
+                ami["region"],
+                ami["image"],
+                action.name,
+                moment=moment,
+                delete_snapshots=bool(action.include.get("snapshots")),
+            )
+        )
         snapshots = None
         if action.include.get("snapshots"):
             snap_state = {"status": "SKIPPED" if excluded else "SUCCESS"}
-            snapshots = [{"snapshotId": _snapshot_id(ami["image"]), "state": snap_state}]
+            snapshots = [
+                {"snapshotId": snapshot, "state": snap_state}
+                for snapshot in in_moto or [_snapshot_id(ami["image"])]
+            ]
         execution.resources.append(
             ExecutionResource(
-                account_id=ami.get("accountId", image.account),
+                account_id=account,
                 resource_id=ami["image"],
                 region=ami["region"],
                 action=action.name,
@@ -917,6 +941,7 @@ def start_resource_state_update(backend: Backend, params: dict[str, Any]) -> dic
         raise not_found(arn)
     _check_transition(image, status)
     _check_update_request(params, image, status)
+    check_execution_role(backend, params)
     now = backend.now()
     update_at = params.get("updateAt")
     if update_at is not None:

@@ -36,6 +36,7 @@ from .listing import list_page
 from .operations import Operations, create
 from .progression import LIFECYCLE_STATUSES
 from .recipes import ContainerRecipe, ImageRecipe, Recipe
+from .references import check_execution_role
 from .resources import Resource, iso_time, shaped
 from .store import store_order
 from .versioned import (
@@ -498,6 +499,7 @@ def run_due_schedules(backend: Backend, now: dt.datetime | None = None) -> list[
 @OPERATIONS.handles("CreateImagePipeline")
 def create_image_pipeline(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     settings, platform = _settings(backend, params)
+    check_execution_role(backend, params)
     now = backend.now()
     pipeline = ImagePipeline(
         arn=backend.arn("image-pipeline", slug(params["name"])),
@@ -543,6 +545,7 @@ def update_image_pipeline(backend: Backend, params: dict[str, Any]) -> dict[str,
     # A full replacement: omitted members revert to their defaults; name and tags stay.
     settings, platform = _settings(backend, params)
     _check_same_recipe_type(pipeline, settings)
+    check_execution_role(backend, params)
     pipeline.settings, pipeline.platform = settings, platform
     pipeline.status = params.get("status") or "ENABLED"
     now = backend.now()

@@ -26,11 +26,12 @@ from .._errors import (
 from .arns import parse_arn, slug
 from .backend import Backend
 from .components import Component, find_component
-from .conventions import exactly_one_of
+from .conventions import exactly_one_of, read_s3_document
 from .filters import Matcher, field_equals
 from .identifiers import is_ami_id, is_s3_uri, platform_from_name
 from .listing import list_page
 from .operations import Operations, create
+from .references import check_kms_key, check_parent_ami, check_repository
 from .resources import Resource
 from .versioned import (
     OWNER_ACCOUNTS,
@@ -401,6 +402,8 @@ def create_image_recipe(backend: Backend, params: dict[str, Any]) -> dict[str, A
     parent = _ami_parent(backend, params["parentImage"], "parentImage")
     _check_components(backend, params.get("components") or [], parent)
     _check_block_devices(params.get("blockDeviceMappings") or [], "blockDeviceMappings")
+    if is_ami_id(params["parentImage"]):
+        check_parent_ami(backend, params["parentImage"], "parentImage")
     recipe = _new_recipe(backend, ImageRecipe, "image-recipe", params, parent.platform)
     _store(backend, recipe, params)
     return {
@@ -462,15 +465,31 @@ def _container_platform(backend: Backend, params: dict[str, Any]) -> _Parent:
     return _Parent(override, params.get("imageOsVersionOverride") or parent.os_version)
 
 
+def _dockerfile_from_s3(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    """The request with the Dockerfile template that ``dockerfileTemplateUri`` names
+    read from moto's S3, so GetContainerRecipe shows it as ``dockerfileTemplateData``;
+    unchanged without moto or without a URI."""
+    uri = params.get("dockerfileTemplateUri")
+    if uri is None:
+        return params
+    text = read_s3_document(backend.account_id, uri, "dockerfileTemplateUri")
+    return params if text is None else {**params, "dockerfileTemplateData": text}
+
+
 @OPERATIONS.handles("CreateContainerRecipe")
 def create_container_recipe(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     _check_dockerfile(params)
+    params = _dockerfile_from_s3(backend, params)
     parent = _container_platform(backend, params)
     _check_components(backend, params.get("components") or [], parent)
     instance = params.get("instanceConfiguration") or {}
     _check_block_devices(
         instance.get("blockDeviceMappings") or [], "instanceConfiguration.blockDeviceMappings"
     )
+    # The Dockerfile template is encrypted with the key now; the repository is
+    # where the recipe's builds push.
+    check_kms_key(backend, params.get("kmsKeyId"), "kmsKeyId")
+    check_repository(backend, params["targetRepository"], "targetRepository")
     recipe = _new_recipe(backend, ContainerRecipe, "container-recipe", params, parent.platform)
     _store(backend, recipe, params)
     return {

@@ -15,11 +15,12 @@ from .._errors import invalid_value, not_found
 from .arns import parse_arn, slug
 from .backend import Backend
 from .catalog_documents import default_workflow_data
-from .conventions import check_exactly_one_source, check_s3_uri
+from .conventions import check_exactly_one_source, check_s3_uri, read_s3_document
 from .documents import WorkflowStep, parse_workflow_document
 from .filters import Matcher, field_equals
 from .listing import list_page
 from .operations import Operations, check_dry_run
+from .references import check_kms_key
 from .versioned import (
     Versioned,
     builds_of,
@@ -112,13 +113,17 @@ def create_workflow(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     check_exactly_one_source(params)
     workflow_type = params["type"]
     if "uri" in params:
-        # No S3 here: a workflow from S3 runs the default steps of its stage.
         check_s3_uri(params["uri"])
-        data = default_workflow_data(workflow_type)
+        # The document in moto's S3, validated as inline data is; without moto,
+        # a workflow from S3 runs the default steps of its stage.
+        data = read_s3_document(backend.account_id, params["uri"], "uri") or (
+            default_workflow_data(workflow_type)
+        )
     else:
         data = params["data"]
     version = parse_version(params["semanticVersion"])
     parsed = parse_workflow_document(data)
+    check_kms_key(backend, params.get("kmsKeyId"), "kmsKeyId")
     check_dry_run(params)
     name_slug = slug(params["name"])
     resource_type = workflow_resource_type(workflow_type)

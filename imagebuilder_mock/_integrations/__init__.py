@@ -8,18 +8,65 @@ they do nothing, so the mock needs moto only to share state with it, never to ru
 
 from __future__ import annotations
 
-import datetime as dt
-import sys
-from typing import Any
+from .activity import moto_active, serving_moto
+from .link import join_moto, moto_caller_account, moto_loaded, offer_to_moto, run_moto_server
+from .outputs import (
+    CREATED_BY,
+    DistributionProblem,
+    S3ReadError,
+    ami_action,
+    container_problem,
+    launch_template_problem,
+    notify_topic,
+    publish_ami,
+    push_container_image,
+    put_ssm_parameter,
+    read_s3_text,
+    update_launch_template,
+)
+from .references import (
+    missing_ami,
+    missing_ecr_repository,
+    missing_instance_profile,
+    missing_key_pair,
+    missing_kms_key,
+    missing_role,
+    missing_security_group,
+    missing_sns_topic,
+    missing_subnet,
+)
 
-__all__ = ["CREATED_BY", "moto_account_for", "moto_active", "publish_ami"]
-
-
-def moto_active() -> bool:
-    # Only look if moto was imported: the mock must not import it on its own.
-    models = sys.modules.get("moto.core.models")
-    stubber = getattr(models, "botocore_stubber", None)
-    return bool(getattr(stubber, "enabled", False))
+__all__ = [
+    "CREATED_BY",
+    "DistributionProblem",
+    "S3ReadError",
+    "ami_action",
+    "container_problem",
+    "join_moto",
+    "launch_template_problem",
+    "missing_ami",
+    "missing_ecr_repository",
+    "missing_instance_profile",
+    "missing_key_pair",
+    "missing_kms_key",
+    "missing_role",
+    "missing_security_group",
+    "missing_sns_topic",
+    "missing_subnet",
+    "moto_account_for",
+    "moto_active",
+    "moto_caller_account",
+    "moto_loaded",
+    "notify_topic",
+    "offer_to_moto",
+    "publish_ami",
+    "push_container_image",
+    "put_ssm_parameter",
+    "read_s3_text",
+    "run_moto_server",
+    "serving_moto",
+    "update_launch_template",
+]
 
 
 def moto_account_for(access_key: str) -> str | None:
@@ -36,42 +83,3 @@ def moto_account_for(access_key: str) -> str | None:
 
     account = get_account_id_from(access_key)
     return account if account != DEFAULT_ACCOUNT_ID else None
-
-
-# The tags Image Builder puts on every AMI it creates; clean-up scripts find
-# their AMIs by them.
-CREATED_BY = "EC2 Image Builder"
-
-
-def publish_ami(
-    account_id: str,
-    region: str,
-    name: str,
-    description: str | None,
-    tags: dict[str, str] | None = None,
-    *,
-    image_arn: str,
-    created: dt.datetime,
-) -> str | None:
-    """Register a built AMI in moto's EC2 and return its id (None when moto is off).
-
-    Code under test then finds the AMI with ``ec2.describe_images`` as it would
-    after a real build: tagged ``CreatedBy`` and ``Ec2ImageBuilderArn`` (the
-    image build version ARN), created at ``created`` by the mock's clock.
-    """
-    if not moto_active():
-        return None
-    from moto.ec2.models import ec2_backends
-
-    try:
-        ec2: Any = ec2_backends[account_id][region]
-    except KeyError:
-        # A Region newer than moto's list: the AMI exists only in the mock.
-        return None
-    ami = ec2.register_image(name=name, description=description)
-    # moto keeps creation dates as naive UTC datetimes (its own ``utcnow()``).
-    ami.creation_date = created.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    # The service's tags are set last: a distribution's amiTags cannot hide them.
-    all_tags = {**(tags or {}), "CreatedBy": CREATED_BY, "Ec2ImageBuilderArn": image_arn}
-    ec2.create_tags([ami.id], all_tags)
-    return str(ami.id)
