@@ -17,23 +17,27 @@ Two more handlers ride along: ``before-sign.imagebuilder`` gives a client that
 found no credentials when it was made (one made at import time on a machine
 without any) the mock's fake ones, so its request is signed and served; and a
 ``before-parameter-build`` handler keeps the waiter bookkeeping of ``_waiters.py`` exact.
+
+aiobotocore clients copy the same built-in handlers and await what a handler
+returns when it is awaitable: the answer (``_Answer``) is therefore both a
+botocore response and an awaitable of aiobotocore's form, and the sign hook
+hands aiobotocore's asynchronous signer a coroutine.
 """
 
 from __future__ import annotations
 
-import functools
-import json
+import inspect
 import re
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Awaitable, Callable, Generator, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import urlsplit
 
 import botocore
 from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
-from botocore.credentials import Credentials
+from botocore.credentials import Credentials, ReadOnlyCredentials
 from botocore.handlers import BUILTIN_HANDLERS
 
-from . import _waiters
+from . import _waiters, _wire
 from ._domain.progression import answering_waiter
 from ._integrations import (
     join_moto,
@@ -43,7 +47,7 @@ from ._integrations import (
     offer_to_moto,
     serving_moto,
 )
-from ._model import SERVICE_NAME, service_model
+from ._model import SERVICE_NAME
 
 if TYPE_CHECKING:
     from ._service import Service
@@ -54,6 +58,7 @@ __all__ = [
     "activate",
     "deactivate",
     "patch_client",
+    "serve_over_http",
     "serve_wire",
     "share_with_moto",
 ]
@@ -68,6 +73,7 @@ _HOST_REGION = re.compile(r"^[a-z]+://[a-z-]+\.([a-z0-9-]+)\.amazonaws\.com")
 # moto's default account and region, for a request that names neither.
 _MOTO_ACCOUNT = "123456789012"
 _MOTO_REGION = "us-east-1"
+_T = TypeVar("_T")
 
 
 class _Active:
@@ -79,6 +85,15 @@ class _Active:
     # What moto serves while it is active without a mock (and its server): the
     # same service, so the two share one state.
     shared: Service | None = None
+    # Where the package's own HTTP server listens (``host:port``): a client
+    # pointed there is sent over HTTP, not answered in process (see server.py).
+    wire_hosts: frozenset[str] = frozenset()
+
+
+def serve_over_http(netloc: str, *, serving: bool) -> None:
+    """Send clients whose endpoint is ``netloc`` over HTTP (or, ``serving=False``, no more)."""
+    hosts = _Active.wire_hosts
+    _Active.wire_hosts = hosts | {netloc} if serving else hosts - {netloc}
 
 
 def activate(service: Service, *, account_id: str, region: str) -> None:
@@ -114,6 +129,57 @@ class _RawBody:
 
     def stream(self, **kwargs: Any) -> Any:
         yield self._body
+
+
+class _Ready(Generic[_T]):
+    """An awaitable that is done already: awaiting it gives its value at once.
+
+    Unlike a coroutine, one that is never awaited leaves no warning behind.
+    """
+
+    def __init__(self, value: _T) -> None:
+        self._value = value
+
+    def __await__(self) -> Generator[Any, None, _T]:
+        yield from ()
+        return self._value
+
+
+class _AsyncAnswer(AWSResponse):
+    """The answer as aiobotocore reads it: ``content`` and ``text`` are awaited."""
+
+    # aiobotocore's own responses (``AioAWSResponse``) turn these two properties
+    # into awaitables the same way; nothing else of ``AWSResponse`` changes.
+    @property
+    def content(self) -> _Ready[bytes]:  # type: ignore[override]
+        return _Ready(AWSResponse.content.__get__(self))
+
+    @property
+    def text(self) -> _Ready[str]:  # type: ignore[override]
+        return _Ready(AWSResponse.text.__get__(self))
+
+
+class _Answer(AWSResponse):
+    """An answer that botocore reads as it is and aiobotocore awaits first.
+
+    A ``before-send`` handler cannot tell which client sent the request:
+    botocore uses what the handler returns, aiobotocore awaits it when it is
+    awaitable and then awaits its ``content``. Both forms are made here from
+    the same bytes, once the service has answered, so the service runs once
+    per request whichever client sent it, and nothing that can fail is left
+    between changing the state and handing the answer over.
+    """
+
+    def __init__(self, url: str, status: int, headers: dict[str, str], body: bytes) -> None:
+        # botocore-stubs types the headers as HTTPHeaders; botocore itself takes
+        # any mapping and wraps it in a HeadersDict.
+        super().__init__(url, status, headers, _RawBody(body))  # type: ignore[arg-type]
+        self._async = _AsyncAnswer(url, status, headers, _RawBody(body))  # type: ignore[arg-type]
+
+    def __await__(self) -> Generator[Any, None, AWSResponse]:
+        # Only an async client awaits: its waiters sleep in aiobotocore's module.
+        _waiters.install_async()
+        return _Ready[AWSResponse](self._async).__await__()
 
 
 def _text(value: str | bytes | None) -> str:
@@ -198,47 +264,43 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **kwargs: Any) ->
     service, moto_rules = _serving()
     if service is None:
         return None
+    if _Active.wire_hosts and urlsplit(request.url).netloc in _Active.wire_hosts:
+        return None  # pointed at the package's own server: it answers over HTTP
     operation = event_name.rsplit(".", 1)[-1]
     # rest-json requests carry their JSON body as bytes (or nothing): never a stream.
     request_body = cast("bytes | str | None", request.body)
     status, headers, body = _answer(
         service, operation, request.url, request_body, dict(request.headers), moto_rules
     )
-    # botocore-stubs types this argument as HTTPHeaders; botocore itself takes any
-    # mapping and wraps it in a HeadersDict.
-    return AWSResponse(request.url, status, headers, _RawBody(body))  # type: ignore[arg-type]
-
-
-@functools.cache
-def _routes() -> dict[tuple[str, str], str]:
-    """Each operation by its HTTP method and the first segment of its path."""
-    model = service_model()
-    routes: dict[tuple[str, str], str] = {}
-    for name in model.operation_names:
-        http = model.operation_model(name).http
-        first = http["requestUri"].split("?")[0].strip("/").split("/")[0]
-        routes[(http["method"], first)] = name
-    return routes
+    return _Answer(request.url, status, headers, body)
 
 
 def serve_wire(
-    method: str, url: str, headers: Mapping[str, str], body: bytes
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    moto: bool = True,
 ) -> tuple[int, dict[str, str], bytes]:
-    """Answer an Image Builder request that reached moto over HTTP (its server).
+    """Answer an Image Builder request that arrived over HTTP.
 
+    Every HTTP door calls this: moto's server (``moto=True``, the default),
+    and the package's own server and ``requests`` under a mock (``moto=False``).
     Without botocore's event, the operation comes from the method and the path,
-    as the service routes it; the account follows moto's rules.
+    as the service routes it, after the checks AWS's front end makes (``_wire``).
+    For moto the account follows moto's rules and moto counts as active; for the
+    package's own doors the mock's rules apply, as in process.
     """
-    service = _Active.service or _Active.shared
-    path = urlsplit(url).path.strip("/").split("/")[0]
-    operation = _routes().get((method.upper(), path))
+    refused = _wire.refusal(url, headers, len(body or b""))
+    if refused is not None:
+        return refused
+    service = (_Active.service or _Active.shared) if moto else _Active.service
+    operation = _wire.operation_for(method, url)
     if service is None or operation is None:
-        message = f"No Image Builder operation answers {method.upper()} /{path}."
-        headers_out = {
-            "Content-Type": "application/json",
-            "x-amzn-ErrorType": "UnknownOperationException",
-        }
-        return 404, headers_out, json.dumps({"message": message}).encode()
+        return _wire.unknown_operation(method, url)
+    if not moto:
+        return _answer(service, operation, url, body or None, headers, moto_rules=False)
     with serving_moto():
         return _answer(service, operation, url, body or None, headers, moto_rules=True)
 
@@ -250,7 +312,7 @@ def _before_sign(
     region_name: str,
     signature_version: Any,
     **kwargs: Any,
-) -> None:
+) -> Awaitable[None] | None:
     """Sign with the mock's fake credentials when the client has none.
 
     A client resolves its credentials once, when it is made: one made before
@@ -258,11 +320,15 @@ def _before_sign(
     none, and botocore would refuse to sign (NoCredentialsError) before the
     request reaches ``before-send``. Its request is signed with the fake key
     instead, so it is served as the mock's default account in its own region.
+
+    aiobotocore's signer is asynchronous: its ``get_auth_instance`` is a
+    coroutine, and it awaits what this handler returns, so the same check is
+    handed back to it as a coroutine.
     """
     if _serving()[0] is None or signature_version is botocore.UNSIGNED:
-        return
+        return None
     if request.context.get("signing", {}).get("request_credentials"):
-        return
+        return None
     try:
         auth = request_signer.get_auth_instance(
             signing_name=signing_name,
@@ -270,10 +336,32 @@ def _before_sign(
             signature_version=signature_version,
         )
     except Exception:
-        return  # botocore reports its own problem when it signs
+        return None  # botocore reports its own problem when it signs
+    if inspect.isawaitable(auth):
+        return _lend_credentials_async(request, auth)
+    _lend_credentials(request, auth, Credentials(FAKE_ACCESS_KEY, FAKE_SECRET_KEY))
+    return None
+
+
+class _AsyncFakeCredentials:
+    """The fake credentials as aiobotocore's signer reads them (it awaits them)."""
+
+    async def get_frozen_credentials(self) -> ReadOnlyCredentials:
+        return ReadOnlyCredentials(FAKE_ACCESS_KEY, FAKE_SECRET_KEY, None)
+
+
+def _lend_credentials(request: AWSRequest, auth: Any, credentials: object) -> None:
     if hasattr(auth, "credentials") and auth.credentials is None:
         signing = request.context.setdefault("signing", {})
-        signing["request_credentials"] = Credentials(FAKE_ACCESS_KEY, FAKE_SECRET_KEY)
+        signing["request_credentials"] = credentials
+
+
+async def _lend_credentials_async(request: AWSRequest, pending: Awaitable[Any]) -> None:
+    try:
+        auth = await pending
+    except Exception:
+        return  # aiobotocore reports its own problem when it signs
+    _lend_credentials(request, auth, _AsyncFakeCredentials())
 
 
 _HANDLERS = ((_EVENT, _before_send), (_SIGN_EVENT, _before_sign))

@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
 from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, TypeVar, cast, overload
 
-from . import _interception
+from . import _interception, _requests_mock
 from ._controller import MockController
 from ._domain.progression import MODES, Mode
 from ._integrations import join_moto, moto_active
@@ -389,6 +389,7 @@ class ImageBuilderMock:
                         _drop_state()
                     _isolate_environment(saved)
                     join_moto()
+                    _requests_mock.start()
                 self._started_account = (
                     self._account_id or os.environ.get("MOTO_ACCOUNT_ID") or DEFAULT_ACCOUNT_ID
                 )
@@ -410,6 +411,7 @@ class ImageBuilderMock:
                         _Activation.stack[-1]._apply()
                 if outermost:
                     _interception.deactivate()
+                    _requests_mock.stop()
                     _release_state()
                     _restore_environment(saved)
                 raise
@@ -432,6 +434,7 @@ class ImageBuilderMock:
             self._leave()
             if _Activation.depth == 0:
                 _interception.deactivate()
+                _requests_mock.stop()
                 _release_state()
                 _restore_environment(_Activation.saved_environment)
                 _Activation.saved_environment = {}

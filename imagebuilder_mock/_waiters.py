@@ -18,19 +18,26 @@ sleep after a poll the mock answered therefore lasts:
 global is replaced by a stand-in that sleeps as said after a poll this mock
 answered in the same thread and context, and exactly as ``time.sleep`` does
 otherwise (other services' waiters, and any waiter while no mock is active).
+aiobotocore's waiters await ``asyncio.sleep`` from the global ``asyncio`` of
+``aiobotocore.waiter``: the same rule applies there through a second stand-in,
+put in place when the mock first answers an async client (the mock never
+imports aiobotocore itself). Within one asyncio task the context is the
+task's, so the record of a poll reaches that task's waiter only.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import re
+import sys
 import time
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._service import Service
 
-__all__ = ["answered_poll", "forget_poll", "install", "is_waiter_poll"]
+__all__ = ["answered_poll", "forget_poll", "install", "install_async", "is_waiter_poll"]
 
 # The SDK user agent's business metrics (``m/...``): ``B`` marks a waiter's request.
 _METRICS = re.compile(r"(?:^|\s)m/([^\s]+)")
@@ -75,10 +82,29 @@ class _WaiterTime:
         return getattr(self._module, name)
 
     def sleep(self, seconds: float) -> None:
-        pause = _PAUSE.get()
-        _PAUSE.set(None)
         # Looked up on each call, so a test's own patch of ``time.sleep`` still applies.
-        self._module.sleep(seconds if pause is None else min(seconds, pause))
+        self._module.sleep(_granted(seconds))
+
+
+class _WaiterAsyncio:
+    """Stands in for the ``asyncio`` module inside ``aiobotocore.waiter``."""
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._module, name)
+
+    async def sleep(self, seconds: float, result: Any = None) -> Any:
+        # Looked up on each call, as above, for a test's own patch of ``asyncio.sleep``.
+        return await self._module.sleep(_granted(seconds), result)
+
+
+def _granted(seconds: float) -> float:
+    """How long a waiter asking for ``seconds`` sleeps; uses up the last poll's record."""
+    pause = _PAUSE.get()
+    _PAUSE.set(None)
+    return seconds if pause is None else min(seconds, pause)
 
 
 def install() -> None:
@@ -88,3 +114,10 @@ def install() -> None:
     # The stubs do not declare the module's imports; the global is there at runtime.
     if not isinstance(getattr(botocore.waiter, "time", None), _WaiterTime):
         setattr(botocore.waiter, "time", _WaiterTime(time))  # noqa: B010
+
+
+def install_async() -> None:
+    """Put the stand-in into ``aiobotocore.waiter`` if it is loaded (harmless when repeated)."""
+    module = sys.modules.get("aiobotocore.waiter")
+    if module is not None and not isinstance(getattr(module, "asyncio", None), _WaiterAsyncio):
+        setattr(module, "asyncio", _WaiterAsyncio(asyncio))  # noqa: B010

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 
 import pytest
@@ -9,6 +10,12 @@ import pytest
 # Every response any test receives is checked against the operation's output
 # shape (unknown keys, wrong types, missing required members fail the call).
 os.environ["IMAGEBUILDER_MOCK_CHECK_RESPONSES"] = "1"
+
+# The async clients' tests need aiobotocore, which pins botocore to a narrow
+# range and so is not in the test extra: where it is not installed they are
+# left out of collection (not skipped); `tox -e async` and .ci/run install a
+# compatible aiobotocore and botocore and run them.
+collect_ignore = [] if importlib.util.find_spec("aiobotocore") else ["test_async_clients.py"]
 
 
 @pytest.fixture(autouse=True)
