@@ -20,6 +20,7 @@ from aiobotocore.session import AioSession, get_session
 from aiobotocore.stub import AioStubber
 from botocore.exceptions import ClientError, WaiterError
 from builders import COMPONENT_DOCUMENT, INSTANCE_PROFILE, aws_image, moto_instance_profile
+from waiters import image_available_definition
 
 from imagebuilder_mock import DEFAULT_ACCOUNT_ID, MockController, mock_imagebuilder
 
@@ -73,31 +74,7 @@ def image_available(client: Any) -> Any:
     """aiobotocore's ``image_available`` waiter, or the same definition on a botocore without it."""
     if "image_available" in client.waiter_names:
         return client.get_waiter("image_available")
-    model = botocore.waiter.WaiterModel(
-        {
-            "version": 2,
-            "waiters": {
-                "ImageAvailable": {
-                    "operation": "GetImage",
-                    "delay": 60,
-                    "maxAttempts": 360,
-                    "acceptors": [
-                        {
-                            "state": state,
-                            "matcher": "path",
-                            "argument": "image.state.status",
-                            "expected": expected,
-                        }
-                        for state, expected in (
-                            ("success", "AVAILABLE"),
-                            ("failure", "FAILED"),
-                            ("failure", "CANCELLED"),
-                        )
-                    ],
-                }
-            },
-        }
-    )
+    model = botocore.waiter.WaiterModel(image_available_definition())
     return aiobotocore.waiter.create_waiter_with_client("ImageAvailable", model, client)
 
 

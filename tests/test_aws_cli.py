@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import botocore.session
 import pytest
-from botocore.exceptions import DataNotFoundError
 from builders import COMPONENT_DOCUMENT
 from model import MODEL
+from waiters import image_available_definition
 
 from imagebuilder_mock import DEFAULT_ACCOUNT_ID
 from imagebuilder_mock.server import ImageBuilderServer
@@ -351,28 +350,6 @@ def _cli_has_image_available() -> bool:
     return False
 
 
-def _image_available_definition() -> dict[str, Any]:
-    """botocore's ``ImageAvailable`` waiter as the installed botocore has it, or the same
-    definition where that botocore predates it (1.44.6 added it)."""
-    loader = botocore.session.get_session().get_component("data_loader")
-    try:
-        installed: dict[str, Any] = loader.load_service_model("imagebuilder", "waiters-2")
-    except DataNotFoundError:
-        installed = {"waiters": {}}
-    if "ImageAvailable" in installed["waiters"]:
-        return {"version": 2, "waiters": {"ImageAvailable": installed["waiters"]["ImageAvailable"]}}
-    acceptors = [
-        {"state": state, "matcher": "path", "argument": "image.state.status", "expected": status}
-        for state, status in (
-            ("success", "AVAILABLE"),
-            ("failure", "FAILED"),
-            ("failure", "CANCELLED"),
-        )
-    ]
-    waiter = {"operation": "GetImage", "delay": 60, "maxAttempts": 360, "acceptors": acceptors}
-    return {"version": 2, "waiters": {"ImageAvailable": waiter}}
-
-
 @pytest.fixture
 def waiter_aws(aws: Aws, tmp_path: Path) -> Aws:
     """``aws`` with ``wait image-available``. AWS CLI v1 carries its own copy of
@@ -384,7 +361,7 @@ def waiter_aws(aws: Aws, tmp_path: Path) -> Aws:
     models = tmp_path / "models"
     folder = models / "imagebuilder" / str(MODEL.api_version)
     folder.mkdir(parents=True)
-    (folder / "waiters-2.json").write_text(json.dumps(_image_available_definition()))
+    (folder / "waiters-2.json").write_text(json.dumps(image_available_definition()))
     return Aws(aws.cli, aws.url, {**aws.env, "AWS_DATA_PATH": str(models)})
 
 

@@ -17,6 +17,7 @@ import pytest
 from botocore.exceptions import ClientError, WaiterError
 from builders import build, image_recipe, infrastructure, status
 from errors import error_of
+from waiters import image_available_definition
 
 from imagebuilder_mock import DEFAULT_ACCOUNT_ID, ImageBuilderMock, mock_imagebuilder
 from imagebuilder_mock._interception import _Active
@@ -673,31 +674,7 @@ def _image_available(client: Any) -> Any:
     """botocore's ``image_available`` waiter, or the same definition on a botocore without it."""
     if "image_available" in client.waiter_names:
         return client.get_waiter("image_available")
-    model = botocore.waiter.WaiterModel(
-        {
-            "version": 2,
-            "waiters": {
-                "ImageAvailable": {
-                    "operation": "GetImage",
-                    "delay": 60,
-                    "maxAttempts": 360,
-                    "acceptors": [
-                        {
-                            "state": state,
-                            "matcher": "path",
-                            "argument": "image.state.status",
-                            "expected": expected,
-                        }
-                        for state, expected in (
-                            ("success", "AVAILABLE"),
-                            ("failure", "FAILED"),
-                            ("failure", "CANCELLED"),
-                        )
-                    ],
-                }
-            },
-        }
-    )
+    model = botocore.waiter.WaiterModel(image_available_definition())
     return botocore.waiter.create_waiter_with_client("ImageAvailable", model, client)
 
 
