@@ -16,7 +16,8 @@ each size ``n`` it measures:
 * ``create_component`` of a fresh name with ``n`` present (the new components
   are deleted after each round, so ``n`` stays exact);
 * a full paginated walk of all ``n`` components, reported per item;
-* memory per resource, from tracemalloc around 1,000 creates of each kind.
+* memory per resource, from tracemalloc around 1,000 creates of each kind (the
+  components with a 30-line document, the size the memory target is stated for).
 
 Within one size, rounds alternate between the figures so machine noise hits all
 alike; a figure is the median of its per-round medians. The ratios at the end
@@ -41,6 +42,7 @@ os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
 
 import boto3
+from _common import COMPONENT_DOCUMENT_30
 
 from imagebuilder_mock import mock_imagebuilder
 
@@ -114,9 +116,11 @@ def _client() -> Any:
     return boto3.client("imagebuilder", region_name=REGION)
 
 
-def _create_component(client: Any, name: str, version: str = "1.0.0") -> str:
+def _create_component(
+    client: Any, name: str, version: str = "1.0.0", document: str = DOCUMENT
+) -> str:
     arn: str = client.create_component(
-        name=name, semanticVersion=version, platform="Linux", data=DOCUMENT
+        name=name, semanticVersion=version, platform="Linux", data=document
     )["componentBuildVersionArn"]
     return arn
 
@@ -323,7 +327,9 @@ def _traced() -> Iterator[list[int]]:
 def _memory(results: Results) -> None:
     print(f"memory, {MEMORY_BATCH} creates of each kind under tracemalloc", flush=True)
     kinds: dict[str, Callable[[Any, int], Any]] = {
-        "component": lambda client, i: _create_component(client, _name(i)),
+        "component": lambda client, i: _create_component(
+            client, _name(i), document=COMPONENT_DOCUMENT_30
+        ),
         "infrastructure configuration": lambda client, i: _create_infrastructure(
             client, f"bench-infra-{i:06d}"
         ),

@@ -32,9 +32,9 @@ from ._protocol.validation import compile_input, output_problems
 __all__ = ["Call", "Service", "State"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
-    """One request the mock answered."""
+    """One request the mock answered (slotted: the log keeps one per request)."""
 
     operation: str
     account_id: str
@@ -241,9 +241,13 @@ class Service:
                     result = handler(backend, params)
                     if plan.echo_token and "clientToken" in params:
                         result["clientToken"] = params["clientToken"]
+                    if plan.adds_request_id:
+                        result = {"requestId": request_id, **result}
+                    # The ledger and the call log share the one answer.
                     backend.idempotency.record(operation, params, result)
-            if plan.adds_request_id:
-                result = {"requestId": request_id, **result}
+                elif plan.adds_request_id:
+                    # A replay is a request of its own: same answer, its own id.
+                    result = {**result, "requestId": request_id}
             if self.check_responses:
                 self._check(operation, result)
         except ImageBuilderError as error:

@@ -333,6 +333,31 @@ def test_same_token_same_parameters_answers_once(
     assert len(imagebuilder_mock.backend().resources) == 1
 
 
+def test_a_replay_answers_with_its_own_request_id(
+    imagebuilder_client: Any, imagebuilder_mock: ImageBuilderMock
+) -> None:
+    first = imagebuilder_client.create_infrastructure_configuration(
+        name="once", instanceProfileName="p", clientToken="retry-me"
+    )
+    again = imagebuilder_client.create_infrastructure_configuration(
+        name="once", instanceProfileName="p", clientToken="retry-me"
+    )
+    assert first["requestId"] == first["ResponseMetadata"]["RequestId"]
+    assert again["requestId"] == again["ResponseMetadata"]["RequestId"]
+    assert again["requestId"] != first["requestId"]
+    # The call log shows each request's own answer, the first one unchanged by the replay.
+    logged = [call.response for call in imagebuilder_mock.calls]
+    assert [answer["requestId"] for answer in logged if answer] == [
+        first["requestId"],
+        again["requestId"],
+    ]
+    assert all(
+        answer["infrastructureConfigurationArn"] == first["infrastructureConfigurationArn"]
+        for answer in logged
+        if answer
+    )
+
+
 def test_same_token_other_parameters_is_a_mismatch(imagebuilder_client: Any) -> None:
     imagebuilder_client.create_infrastructure_configuration(
         name="once", instanceProfileName="p", clientToken="retry-me"

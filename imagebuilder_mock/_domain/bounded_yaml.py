@@ -22,7 +22,10 @@ mapping to nulls.
 
 Both PyYAML parsers are supported (the pure-Python one and, where libyaml is
 built in, the C one); the bounds and their messages are the same for both,
-because both feed the same composer here.
+because both feed the same composer here. With the C parser, a text that
+cannot hold an anchor or alias is composed by libyaml itself and only its
+nesting is checked afterwards (much faster); a text the C parser refuses is
+read again by the pure-Python parser, so that every refusal is worded alike.
 """
 
 from __future__ import annotations
@@ -98,6 +101,7 @@ class PythonDocumentLoader(yaml.SafeLoader):
 
 
 LOADERS: dict[str, type[Any]] = {"python": PythonDocumentLoader}
+_COMPOSED_IN_C: set[type[Any]] = set()
 
 if hasattr(yaml, "CSafeLoader"):  # PyYAML built with libyaml
 
@@ -105,6 +109,9 @@ if hasattr(yaml, "CSafeLoader"):  # PyYAML built with libyaml
         """The libyaml parser with JSON-friendly scalars."""
 
     LOADERS["c"] = CDocumentLoader
+    # libyaml composes in C, much faster than the event loop below; a text that
+    # cannot hold aliases only needs its nesting checked (see load).
+    _COMPOSED_IN_C.add(CDocumentLoader)
 
 for _loader in LOADERS.values():
     _loader.add_constructor(_TAG + "timestamp", _as_text)
@@ -226,12 +233,77 @@ class _Composer:
         return self.root
 
 
+def _nesting_beyond_bound(root: Node) -> bool:
+    """Whether a composed tree (no aliases) nests deeper than :data:`MAX_DEPTH`."""
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, level = stack.pop()
+        if level > MAX_DEPTH:
+            return True
+        if isinstance(node, SequenceNode):
+            children: list[Node] = node.value
+        elif isinstance(node, MappingNode):
+            children = [item for pair in node.value for item in pair]
+        else:
+            continue
+        stack.extend((child, level + 1) for child in children if not isinstance(child, ScalarNode))
+    return False
+
+
+def _without_aliases(data: str) -> bool:
+    """Whether the text can hold no anchor or alias and is small enough that,
+    with nothing to expand, it stays within :data:`MAX_EXPANDED_SIZE`.
+
+    A node costs one plus its scalar's characters, and each takes at least a
+    character of the text, so four times the text is a safe upper bound.
+    """
+    return "&" not in data and "*" not in data and 4 * len(data) <= MAX_EXPANDED_SIZE
+
+
+def _load_composed_in_c(data: str, loader_class: type[Any]) -> tuple[bool, Any]:
+    """The fast path for the C parser: libyaml composes the whole tree, and only
+    its nesting is checked. ``(False, None)`` when the careful path must decide
+    (the text may hold aliases, or it is not valid YAML: that path words the
+    problem as the Python parser does)."""
+    if not _without_aliases(data):
+        return False, None
+    loader = loader_class(data)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return False, None
+    try:
+        if node is None:
+            return True, None
+        if _nesting_beyond_bound(node):
+            raise DocumentLimitError(_DEPTH_RULE)
+        return True, loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def load(data: str, loader_class: type[Any] = PythonDocumentLoader) -> Any:
     """The data of a single-document YAML stream, within the bounds.
 
     Raises :class:`DocumentLimitError` for a document beyond a bound and
     :class:`yaml.YAMLError` for one that is not valid YAML.
     """
+    if loader_class in _COMPOSED_IN_C:
+        done, document = _load_composed_in_c(data, loader_class)
+        if done:
+            return document
+    if loader_class is not PythonDocumentLoader:
+        try:
+            return _load_with_events(data, loader_class)
+        except yaml.YAMLError:
+            # libyaml words syntax errors its own way: the answer keeps the
+            # pure-Python parser's words, whichever parser read the document
+            # first (a refused document is rare, and still bounded here).
+            pass
+    return _load_with_events(data, PythonDocumentLoader)
+
+
+def _load_with_events(data: str, loader_class: type[Any]) -> Any:
     loader = loader_class(data)
     try:
         node = _Composer(loader).document()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,11 +40,11 @@ from .versioned import (
     builds_of,
     by_list_order,
     by_name_order,
+    by_newest_first,
     listed,
     located,
     match_version,
     new_build,
-    newest_first,
     owner_field,
     resolve,
     version_filter,
@@ -73,7 +74,6 @@ class Component(Versioned):
     # ComponentParameterDetail dicts: name, type, defaultValue (list of str), description.
     parameters: list[dict[str, Any]] = field(default_factory=list)
     supported_os_versions: list[str] = field(default_factory=list)
-    document: dict[str, Any] = field(default_factory=dict)
     data: str = ""
     description: str | None = None
     change_description: str | None = None
@@ -82,8 +82,15 @@ class Component(Versioned):
     status_reason: str | None = None
     # Members only Marketplace and third-party components carry (publisher, productCodes, ...).
     extra: dict[str, Any] = field(default_factory=dict)
-    # The request settings this build was made from, to tell a no-change re-create.
-    content: tuple[Any, ...] = ()
+    # A digest of the request settings this build was made from, to tell a
+    # no-change re-create (only ever compared, so the settings are not kept twice).
+    content: bytes = b""
+
+    @property
+    def document(self) -> dict[str, Any]:
+        """The parsed document. Nothing the service answers reads it, so the record
+        keeps only ``data`` and parses again (cached) on the rare read."""
+        return _parse_published(self.data, self.platform).document
 
     def fields(self) -> dict[str, Any]:
         values = super().fields()
@@ -139,7 +146,8 @@ def find_component(backend: Backend, arn: str, parameter: str = "arn") -> Compon
 
 # -- AWS-managed components ----------------------------------------------------------
 
-# Published documents are parsed once per platform, however many regions publish them.
+# Published documents are parsed once per platform, however many regions publish them;
+# the cache also serves Component.document.
 _parse_published = functools.lru_cache(maxsize=128)(parse_component_document)
 
 
@@ -166,7 +174,6 @@ def managed_component(
         platform=platform,
         component_type=parsed.component_type,
         parameters=[dict(p) for p in parsed.parameters],
-        document=parsed.document,
         data=data,
         **attributes,
     )
@@ -240,8 +247,12 @@ _CONTENT_MEMBERS = (
 )
 
 
-def _content(params: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(tuple(v) if isinstance(v := params.get(k), list) else v for k in _CONTENT_MEMBERS)
+def _content(params: dict[str, Any]) -> bytes:
+    # The members are strings, lists of strings or absent: their repr is canonical.
+    settings = tuple(
+        tuple(v) if isinstance(v := params.get(k), list) else v for k in _CONTENT_MEMBERS
+    )
+    return hashlib.blake2b(repr(settings).encode(), digest_size=16).digest()
 
 
 def _new_component(
@@ -261,7 +272,6 @@ def _new_component(
         component_type=component_type or parsed.component_type,
         parameters=parsed.parameters,
         supported_os_versions=list(params.get("supportedOsVersions") or []),
-        document=parsed.document,
         data=data,
         description=params.get("description"),
         change_description=params.get("changeDescription"),
@@ -401,7 +411,7 @@ def list_component_build_versions(backend: Backend, params: dict[str, Any]) -> d
         builds_of(backend, params.get("componentVersionArn"), Component, "componentVersionArn"),
         params,
         matchers={},
-        sort_key=newest_first,
+        sort_key=by_newest_first,
         view="ComponentSummary",
         result_key="componentSummaryList",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -10,16 +11,20 @@ from .._errors import IdempotentParameterMismatch
 __all__ = ["IdempotencyLedger"]
 
 
-def _fingerprint(params: dict[str, Any]) -> str:
+def _fingerprint(params: dict[str, Any]) -> bytes:
+    # A digest of the canonical request, not the request itself: the ledger
+    # keeps one per token for as long as the backend lives, and only ever
+    # compares them.
     request = {k: v for k, v in params.items() if k != "clientToken"}
-    return json.dumps(request, sort_keys=True, default=str)
+    canonical = json.dumps(request, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.blake2b(canonical.encode(), digest_size=16).digest()
 
 
 class IdempotencyLedger:
     """Answers given per (operation, client token), with the parameters they answered."""
 
     def __init__(self) -> None:
-        self._answers: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+        self._answers: dict[tuple[str, str], tuple[bytes, dict[str, Any]]] = {}
 
     def recall(self, operation: str, params: dict[str, Any]) -> dict[str, Any] | None:
         """The earlier answer to the same request, or None if the token is new.

@@ -38,9 +38,9 @@ from .versioned import (
     builds_of,
     by_list_order,
     by_name_order,
+    by_newest_first,
     listed,
     match_version,
-    newest_first,
     resolve,
     version_filter,
 )
@@ -140,7 +140,7 @@ def summaries_page(
         images,
         params,
         matchers=_image_matchers(),
-        sort_key=newest_first,
+        sort_key=by_newest_first,
         view=lambda i: i,  # rendered below, as observers
         result_key="imageSummaryList",
     )

@@ -115,7 +115,6 @@ def seed(backend: Backend) -> None:
                 platform=entry.platform,
                 component_type=parsed.component_type,
                 parameters=[dict(p) for p in parsed.parameters],
-                document=parsed.document,
                 data=entry.data,
                 description=entry.description,
                 extra={
