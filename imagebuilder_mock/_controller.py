@@ -13,9 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ._domain.arns import parse_arn
 from ._domain.progression import MODES, BuildFault, Mode, check_fault_status
-from ._faults import error_for, require_count
 from ._integrations import join_moto
 
 if TYPE_CHECKING:
@@ -60,13 +58,16 @@ def _statuses_ahead(image: Image) -> tuple[str, ...]:
 class MockController:
     """Inspect and steer the mock: resources, faults, how builds move, and the clock.
 
-    ``service`` is the state it acts on; ``scope`` is the mock that handed it
+    ``service`` gives the state it acts on; ``scope`` is the mock that handed it
     out (its options and whether it is active); ``live`` says whether any mock
     is active, that is whether the state is in use (a change made while none
     is would carry over into the next mock).
     """
 
-    def __init__(self, service: Service, scope: Scope, live: Callable[[], bool]) -> None:
+    def __init__(
+        self, service: Callable[[], Service], scope: Scope, live: Callable[[], bool]
+    ) -> None:
+        # Asked for on each use: the mock builds its service on first need.
         self._service = service
         self._scope = scope
         self._live = live
@@ -107,7 +108,7 @@ class MockController:
             raise RuntimeError(INACTIVE)
         # What the controller seeds must go with moto's next reset, as requests' does.
         join_moto()
-        return self._service
+        return self._service()
 
     # -- resources, calls and faults -----------------------------------------------------
 
@@ -144,6 +145,8 @@ class MockController:
         The operation must be one of the service's, and the error one it declares
         (for ``"*"``, one every operation declares); anything else is refused here.
         """
+        from ._faults import error_for  # it reads the model: not at the package's import
+
         cls = error_for(operation, error, count)
         text = message or f"Injected {cls.code} for {operation}."
         self.service.inject(operation, lambda: cls(text), count, cls.code)
@@ -209,6 +212,7 @@ class MockController:
 
     def _plan(self, image_arn: str | None, fault: BuildFault, count: int) -> None:
         from ._domain import builds
+        from ._faults import require_count
 
         check_fault_status(fault.at)
         require_count(count)
@@ -234,6 +238,7 @@ class MockController:
 
     def _image(self, image_arn: str) -> tuple[Backend, Image]:
         from ._domain import image_records
+        from ._domain.arns import parse_arn
 
         parsed = parse_arn(image_arn)
         if parsed is None:
@@ -275,6 +280,7 @@ class MockController:
         defaults unless given).
         """
         from ._domain import lifecycle
+        from ._domain.arns import parse_arn
 
         if policy_arn is not None:
             parsed = parse_arn(policy_arn)

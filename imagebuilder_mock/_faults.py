@@ -7,7 +7,6 @@ never does); refusing it at the call says so where the mistake is.
 
 from __future__ import annotations
 
-import difflib
 import functools
 
 from ._errors import ImageBuilderError, error_class
@@ -37,6 +36,8 @@ def error_for(
     require_count(count)
     operations = service_model().operation_names
     if name != "*" and name not in operations:
+        import difflib  # only for a mistake: the package's import does not pay for it
+
         close = difflib.get_close_matches(name, operations, n=3)
         hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
         raise ValueError(

@@ -2,9 +2,12 @@
 
 The hook sits in botocore's built-in handlers, so every session and client
 made after this module is imported carries it; it does nothing unless a mock
-is active. It is registered for ``before-send.imagebuilder``, which botocore
-calls before the catch-all ``before-send`` handler of ``moto.mock_aws``: with
-both active, this one answers Image Builder and moto keeps the rest.
+is active. This module does not import botocore: when botocore is not loaded
+yet, the hooks go in the moment ``botocore.handlers`` loads, before any session
+can exist, and what answers a request (``_answers``) loads with the first one.
+It is registered for ``before-send.imagebuilder``, which botocore calls before
+the catch-all ``before-send`` handler of ``moto.mock_aws``: with both active,
+this one answers Image Builder and moto keeps the rest.
 
 The same hook serves ``moto.mock_aws`` on its own: while moto's stubber is
 enabled and no ``mock_imagebuilder`` is, it answers from the one shared
@@ -28,16 +31,13 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Awaitable, Callable, Generator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from collections.abc import Awaitable, Callable, Mapping
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
-import botocore
-from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
-from botocore.credentials import Credentials, ReadOnlyCredentials
-from botocore.handlers import BUILTIN_HANDLERS
-
-from . import _waiters, _wire
+from . import _waiters
+from ._after_import import after_import
 from ._domain.progression import answering_waiter
 from ._integrations import (
     join_moto,
@@ -50,6 +50,9 @@ from ._integrations import (
 from ._model import SERVICE_NAME
 
 if TYPE_CHECKING:
+    from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
+    from botocore.credentials import ReadOnlyCredentials
+
     from ._service import Service
 
 __all__ = [
@@ -73,7 +76,6 @@ _HOST_REGION = re.compile(r"^[a-z]+://[a-z-]+\.([a-z0-9-]+)\.amazonaws\.com")
 # moto's default account and region, for a request that names neither.
 _MOTO_ACCOUNT = "123456789012"
 _MOTO_REGION = "us-east-1"
-_T = TypeVar("_T")
 
 
 class _Active:
@@ -83,8 +85,9 @@ class _Active:
     default_account: str = "123456789012"
     default_region: str = "us-east-1"
     # What moto serves while it is active without a mock (and its server): the
-    # same service, so the two share one state.
-    shared: Service | None = None
+    # same service, so the two share one state. Asked for only when moto serves,
+    # because the mock builds it on first need.
+    shared: Callable[[], Service] | None = None
     # Where the package's own HTTP server listens (``host:port``): a client
     # pointed there is sent over HTTP, not answered in process (see server.py).
     wire_hosts: frozenset[str] = frozenset()
@@ -112,74 +115,13 @@ def deactivate() -> None:
     _Active.service = None
 
 
-def share_with_moto(service: Service, reset: Callable[[], None]) -> None:
-    """Let moto serve Image Builder with ``service``; moto's resets call ``reset``.
+def share_with_moto(service: Callable[[], Service], reset: Callable[[], None]) -> None:
+    """Let moto serve Image Builder with ``service()``; moto's resets call ``reset``.
 
     Nothing of moto is imported here: moto takes the offer once it is loaded.
     """
     _Active.shared = service
     offer_to_moto(serve_wire, reset)
-
-
-class _RawBody:
-    """What ``AWSResponse`` reads a body from."""
-
-    def __init__(self, body: bytes) -> None:
-        self._body = body
-
-    def stream(self, **kwargs: Any) -> Any:
-        yield self._body
-
-
-class _Ready(Generic[_T]):
-    """An awaitable that is done already: awaiting it gives its value at once.
-
-    Unlike a coroutine, one that is never awaited leaves no warning behind.
-    """
-
-    def __init__(self, value: _T) -> None:
-        self._value = value
-
-    def __await__(self) -> Generator[Any, None, _T]:
-        yield from ()
-        return self._value
-
-
-class _AsyncAnswer(AWSResponse):
-    """The answer as aiobotocore reads it: ``content`` and ``text`` are awaited."""
-
-    # aiobotocore's own responses (``AioAWSResponse``) turn these two properties
-    # into awaitables the same way; nothing else of ``AWSResponse`` changes.
-    @property
-    def content(self) -> _Ready[bytes]:  # type: ignore[override]
-        return _Ready(AWSResponse.content.__get__(self))
-
-    @property
-    def text(self) -> _Ready[str]:  # type: ignore[override]
-        return _Ready(AWSResponse.text.__get__(self))
-
-
-class _Answer(AWSResponse):
-    """An answer that botocore reads as it is and aiobotocore awaits first.
-
-    A ``before-send`` handler cannot tell which client sent the request:
-    botocore uses what the handler returns, aiobotocore awaits it when it is
-    awaitable and then awaits its ``content``. Both forms are made here from
-    the same bytes, once the service has answered, so the service runs once
-    per request whichever client sent it, and nothing that can fail is left
-    between changing the state and handing the answer over.
-    """
-
-    def __init__(self, url: str, status: int, headers: dict[str, str], body: bytes) -> None:
-        # botocore-stubs types the headers as HTTPHeaders; botocore itself takes
-        # any mapping and wraps it in a HeadersDict.
-        super().__init__(url, status, headers, _RawBody(body))  # type: ignore[arg-type]
-        self._async = _AsyncAnswer(url, status, headers, _RawBody(body))  # type: ignore[arg-type]
-
-    def __await__(self) -> Generator[Any, None, AWSResponse]:
-        # Only an async client awaits: its waiters sleep in aiobotocore's module.
-        _waiters.install_async()
-        return _Ready[AWSResponse](self._async).__await__()
 
 
 def _text(value: str | bytes | None) -> str:
@@ -235,7 +177,7 @@ def _serving() -> tuple[Service | None, bool]:
     if _Active.service is not None:
         return _Active.service, False
     if _Active.shared is not None and moto_active():
-        return _Active.shared, True
+        return _Active.shared(), True
     return None, False
 
 
@@ -249,6 +191,8 @@ def _answer(
 ) -> tuple[int, dict[str, str], bytes]:
     # After each moto reset, Image Builder has to join moto's next one again.
     join_moto()
+    # A waiter can only sleep after a request: its pacing goes in with the first.
+    _waiters.install()
     account, region = _caller(url, headers, moto_rules=moto_rules)
     polling = _waiters.is_waiter_poll(_header(headers, "user-agent") or None)
     with answering_waiter(polling):
@@ -272,7 +216,9 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **kwargs: Any) ->
     status, headers, body = _answer(
         service, operation, request.url, request_body, dict(request.headers), moto_rules
     )
-    return _Answer(request.url, status, headers, body)
+    from ._answers import Answer
+
+    return Answer(request.url, status, headers, body)
 
 
 def serve_wire(
@@ -292,10 +238,14 @@ def serve_wire(
     For moto the account follows moto's rules and moto counts as active; for the
     package's own doors the mock's rules apply, as in process.
     """
+    from . import _wire
+
     refused = _wire.refusal(url, headers, len(body or b""))
     if refused is not None:
         return refused
-    service = (_Active.service or _Active.shared) if moto else _Active.service
+    service = _Active.service
+    if moto and service is None and _Active.shared is not None:
+        service = _Active.shared()
     operation = _wire.operation_for(method, url)
     if service is None or operation is None:
         return _wire.unknown_operation(method, url)
@@ -325,7 +275,13 @@ def _before_sign(
     coroutine, and it awaits what this handler returns, so the same check is
     handed back to it as a coroutine.
     """
-    if _serving()[0] is None or signature_version is botocore.UNSIGNED:
+    if _serving()[0] is None:
+        return None
+    # botocore is loaded: it is calling. Imported here so that the package is not.
+    import botocore
+    from botocore.credentials import Credentials
+
+    if signature_version is botocore.UNSIGNED:
         return None
     if request.context.get("signing", {}).get("request_credentials"):
         return None
@@ -347,6 +303,8 @@ class _AsyncFakeCredentials:
     """The fake credentials as aiobotocore's signer reads them (it awaits them)."""
 
     async def get_frozen_credentials(self) -> ReadOnlyCredentials:
+        from botocore.credentials import ReadOnlyCredentials
+
         return ReadOnlyCredentials(FAKE_ACCESS_KEY, FAKE_SECRET_KEY, None)
 
 
@@ -365,12 +323,21 @@ async def _lend_credentials_async(request: AWSRequest, pending: Awaitable[Any]) 
 
 
 _HANDLERS = ((_EVENT, _before_send), (_SIGN_EVENT, _before_sign))
-BUILTIN_HANDLERS.extend(_HANDLERS)
 # Emitted (to every handler) for every request of every service, before anything
 # can answer it: a waiter of another service never inherits this mock's record.
 _FORGET_EVENT = "before-parameter-build"
-BUILTIN_HANDLERS.append((_FORGET_EVENT, _waiters.forget_poll))
-_waiters.install()
+
+
+def _register(handlers: ModuleType) -> None:
+    """Put the hooks among botocore's built-in handlers, which every new session copies."""
+    builtin: list[Any] = handlers.BUILTIN_HANDLERS
+    builtin.extend(_HANDLERS)
+    builtin.append((_FORGET_EVENT, _waiters.forget_poll))
+
+
+# At once when botocore is loaded; otherwise as soon as its handlers are, before
+# any session can exist: importing the package never imports botocore.
+after_import("botocore.handlers", _register)
 
 
 def patch_client(client: Any) -> None:

@@ -17,17 +17,30 @@ import functools
 import inspect
 import os
 import threading
-import unittest
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
-from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, TypeVar, cast, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Concatenate,
+    Generic,
+    ParamSpec,
+    TypeVar,
+    cast,
+    overload,
+)
 
 from . import _interception, _requests_mock
 from ._controller import MockController
 from ._domain.progression import MODES, Mode
 from ._integrations import join_moto, moto_active
-from ._service import Call, Service, State
+
+if TYPE_CHECKING:
+    import unittest
+
+    from ._service import Call, Service, State
 
 __all__ = ["DEFAULT_ACCOUNT_ID", "ImageBuilderMock", "mock_imagebuilder"]
 
@@ -39,7 +52,7 @@ _FAKE_CREDENTIALS = {
 _REAL_CREDENTIAL_VARIABLES = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 
 F = TypeVar("F", bound=Callable[..., Any])
-C = TypeVar("C", bound=type[unittest.TestCase])
+C = TypeVar("C", bound="type[unittest.TestCase]")
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -49,9 +62,35 @@ class _Activation:
 
     lock: ClassVar[threading.RLock] = threading.RLock()
     depth: ClassVar[int] = 0
-    service: ClassVar[Service] = Service()
+    # The one shared service, built on first need (see ``_shared_service``).
+    service: ClassVar[Service | None] = None
+    building: ClassVar[threading.Lock] = threading.Lock()
     stack: ClassVar[list[ImageBuilderMock]] = []
     saved_environment: ClassVar[dict[str, str | None]] = {}
+
+
+def _shared_service() -> Service:
+    """The state every mock and ``mock_aws`` share, built the first time it is needed.
+
+    Building it loads the domain, the protocol layer and the model; a process
+    that imports the package (every pytest run, through the plugin) but never
+    sends Image Builder a request or starts a mock pays none of that. Its own
+    lock, not the activation lock: moto's resets and requests served for moto
+    alone come here too, and they take none of the mock's locks.
+    """
+    service = _Activation.service
+    if service is not None:
+        return service
+    with _Activation.building:
+        service = _Activation.service
+        if service is None:
+            from ._service import Service
+
+            service = Service()
+            # It starts with the settings no mock chose, as after ``_drop_settings``.
+            service.check_responses = _env_checks()
+            _Activation.service = service
+        return service
 
 
 def _missing_profile(name: str) -> bool:
@@ -108,6 +147,8 @@ def _env_checks() -> bool:
 def _drop_settings() -> None:
     """Back to the settings no mock chose: what ``mock_aws`` alone serves with."""
     service = _Activation.service
+    if service is None:
+        return  # not built yet: it is built with these settings
     service.check_responses = _env_checks()
     service.registry.check_references = True
     service.frozen_time = None
@@ -115,6 +156,8 @@ def _drop_settings() -> None:
 
 def _drop_state() -> None:
     """Forget everything the shared service holds, settings included."""
+    if _Activation.service is None:
+        return  # not built yet: nothing to forget
     _Activation.service.reset()
     _drop_settings()
 
@@ -127,7 +170,8 @@ def _release_state() -> None:
     """
     if moto_active():
         _drop_settings()
-        _Activation.service.registry.builds.reset()
+        if _Activation.service is not None:
+            _Activation.service.registry.builds.reset()
     else:
         _drop_state()
 
@@ -139,10 +183,10 @@ def _moto_reset() -> None:
     in force keeps its settings, as its controller's ``reset`` does. Called
     under moto's backend lock: it takes none of the mock's activation lock.
     """
-    service = _Activation.service
     if not _live():
         _drop_state()
         return
+    service = _shared_service()
     control = service.registry.builds
     mode, seconds = control.mode, control.seconds_per_status
     service.reset()
@@ -219,7 +263,7 @@ class ImageBuilderMock:
         self._class_states: weakref.WeakKeyDictionary[type, State | None] = (
             weakref.WeakKeyDictionary()
         )
-        self._controller = MockController(_Activation.service, self, _live)
+        self._controller = MockController(_shared_service, self, _live)
 
     @property
     def controller(self) -> MockController:
@@ -268,6 +312,10 @@ class ImageBuilderMock:
 
     def _decorate(self, target: Any) -> Any:
         if isinstance(target, type):
+            # Only here: the package's import does not pay for unittest, and a
+            # class to decorate is a TestCase, whose module loaded unittest already.
+            import unittest
+
             if issubclass(target, unittest.TestCase):
                 return self._decorate_test_case(target)
             raise TypeError(
@@ -357,9 +405,9 @@ class ImageBuilderMock:
                 state = mock._class_states[klass]
                 if state is None:
                     # The first test: what setUpClass (and anything above it) left.
-                    mock._class_states[klass] = _Activation.service.save()
+                    mock._class_states[klass] = _shared_service().save()
                 else:
-                    _Activation.service.restore(state)
+                    _shared_service().restore(state)
             else:
                 mock.start()
                 test.addCleanup(mock.stop)
@@ -443,7 +491,7 @@ class ImageBuilderMock:
 
     def _apply(self) -> None:
         """Make this mock's options the ones in force (the innermost scope wins)."""
-        service = _Activation.service
+        service = _shared_service()
         service.check_responses = self._checks() or any(m._checks() for m in _Activation.stack)
         # Under moto, references are checked unless the innermost mock that says so turns them off.
         chosen = [m._check_references for m in _Activation.stack if m._check_references is not None]
@@ -558,4 +606,4 @@ class ImageBuilderMock:
 mock_imagebuilder = ImageBuilderMock()
 
 # ``mock_aws`` serves this same state, and moto's resets drop it.
-_interception.share_with_moto(_Activation.service, _moto_reset)
+_interception.share_with_moto(_shared_service, _moto_reset)

@@ -8,9 +8,10 @@ read on first use, not when the package is imported.
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
-import botocore.session
-from botocore.model import OperationModel, ServiceModel
+if TYPE_CHECKING:
+    from botocore.model import OperationModel, ServiceModel
 
 __all__ = [
     "declared_errors",
@@ -28,6 +29,10 @@ SERVICE_NAME = "imagebuilder"
 @functools.cache
 def service_model() -> ServiceModel:
     # Loaded once per process: the model is read-only and loading it costs milliseconds.
+    # botocore too is imported here, not with the package (the pytest plugin imports
+    # the package in runs that may never use botocore).
+    import botocore.session
+
     return botocore.session.get_session().get_service_model(SERVICE_NAME)
 
 

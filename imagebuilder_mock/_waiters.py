@@ -27,7 +27,6 @@ task's, so the record of a poll reaches that task's waiter only.
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import re
 import sys
@@ -120,4 +119,7 @@ def install_async() -> None:
     """Put the stand-in into ``aiobotocore.waiter`` if it is loaded (harmless when repeated)."""
     module = sys.modules.get("aiobotocore.waiter")
     if module is not None and not isinstance(getattr(module, "asyncio", None), _WaiterAsyncio):
+        # aiobotocore has loaded asyncio already; the package's import does not pay for it.
+        import asyncio
+
         setattr(module, "asyncio", _WaiterAsyncio(asyncio))  # noqa: B010

@@ -13,12 +13,16 @@ need nothing more.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ._controller import MockController
+# The package itself: importing it is what lets moto serve Image Builder. It is
+# cheap; the service and its domain load when a test first uses the mock.
 from ._mock import ImageBuilderMock
+
+if TYPE_CHECKING:
+    from ._controller import MockController
 
 __all__ = ["imagebuilder_client", "imagebuilder_mock"]
 

@@ -8,33 +8,38 @@ they do nothing, so the mock needs moto only to share state with it, never to ru
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .activity import moto_active, serving_moto
 from .link import join_moto, moto_caller_account, moto_loaded, offer_to_moto, run_moto_server
-from .outputs import (
-    CREATED_BY,
-    DistributionProblem,
-    S3ReadError,
-    ami_action,
-    container_problem,
-    launch_template_problem,
-    notify_topic,
-    publish_ami,
-    push_container_image,
-    put_ssm_parameter,
-    read_s3_text,
-    update_launch_template,
-)
-from .references import (
-    missing_ami,
-    missing_ecr_repository,
-    missing_instance_profile,
-    missing_key_pair,
-    missing_kms_key,
-    missing_role,
-    missing_security_group,
-    missing_sns_topic,
-    missing_subnet,
-)
+
+if TYPE_CHECKING:
+    from .outputs import (
+        CREATED_BY,
+        DistributionProblem,
+        S3ReadError,
+        ami_action,
+        container_problem,
+        launch_template_problem,
+        notify_topic,
+        publish_ami,
+        push_container_image,
+        put_ssm_parameter,
+        read_s3_text,
+        update_launch_template,
+    )
+    from .references import (
+        missing_ami,
+        missing_ecr_repository,
+        missing_instance_profile,
+        missing_key_pair,
+        missing_kms_key,
+        missing_role,
+        missing_security_group,
+        missing_sns_topic,
+        missing_subnet,
+    )
 
 __all__ = [
     "CREATED_BY",
@@ -83,3 +88,44 @@ def moto_account_for(access_key: str) -> str | None:
 
     account = get_account_id_from(access_key)
     return account if account != DEFAULT_ACCOUNT_ID else None
+
+
+# What only the domain asks for, once it runs: loaded on first use (PEP 562), so
+# that the front doors' import (moto's activity and the link) stays small.
+_LATER = {
+    "outputs": (
+        "CREATED_BY",
+        "DistributionProblem",
+        "S3ReadError",
+        "ami_action",
+        "container_problem",
+        "launch_template_problem",
+        "notify_topic",
+        "publish_ami",
+        "push_container_image",
+        "put_ssm_parameter",
+        "read_s3_text",
+        "update_launch_template",
+    ),
+    "references": (
+        "missing_ami",
+        "missing_ecr_repository",
+        "missing_instance_profile",
+        "missing_key_pair",
+        "missing_kms_key",
+        "missing_role",
+        "missing_security_group",
+        "missing_sns_topic",
+        "missing_subnet",
+    ),
+}
+_HOMES = {name: module for module, names in _LATER.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value  # later uses find it directly
+    return value
