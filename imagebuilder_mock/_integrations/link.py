@@ -7,8 +7,8 @@ how to drop the state), and the offer is taken up by ``bridge.join``:
 
 - at once, if moto is already imported;
 - otherwise right after ``moto.core.models`` has loaded (every way into moto,
-  ``mock_aws`` and the server alike, loads it), by a finder on ``sys.meta_path``
-  that wraps the loader of that one module and then leaves;
+  ``mock_aws`` and the server alike, loads it), through ``_after_import``, the
+  package's one watcher of a module's import;
 - and on every request and controller call while moto is loaded
   (``join_moto``), because each moto reset forgets the services it reset.
 
@@ -18,12 +18,10 @@ Nothing here imports moto; ``bridge`` does, and only once moto is loaded.
 from __future__ import annotations
 
 import importlib
-import importlib.abc
-import importlib.machinery
-import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from types import ModuleType
-from typing import Any
+
+from .._after_import import after_import
 
 __all__ = ["join_moto", "moto_caller_account", "moto_loaded", "offer_to_moto", "run_moto_server"]
 
@@ -35,11 +33,13 @@ Serve = Callable[[str, str, Mapping[str, str], bytes], tuple[int, dict[str, str]
 class _Offer:
     serve: Serve | None = None
     reset: Callable[[], None] | None = None
+    # Set once moto's core has run to the end, not merely begun importing.
+    loaded = False
 
 
 def moto_loaded() -> bool:
     """Whether moto's core is imported (by the user: the package never imports it)."""
-    return _TRIGGER in sys.modules and _Watcher.pending is None
+    return _Offer.loaded
 
 
 def join_moto() -> None:
@@ -53,11 +53,17 @@ def join_moto() -> None:
 
 def offer_to_moto(serve: Serve, reset: Callable[[], None]) -> None:
     """What moto calls for Image Builder: ``serve(method, url, headers, body)`` and ``reset()``."""
+    first = _Offer.serve is None
     _Offer.serve, _Offer.reset = serve, reset
-    if _TRIGGER in sys.modules:
+    if first:
+        after_import(_TRIGGER, _moto_loaded)
+    else:
         join_moto()
-    elif not any(isinstance(finder, _Watcher) for finder in sys.meta_path):
-        sys.meta_path.insert(0, _Watcher())
+
+
+def _moto_loaded(module: ModuleType) -> None:
+    _Offer.loaded = True
+    join_moto()
 
 
 def moto_caller_account(access_key: str | None, headers: Mapping[str, str]) -> str | None:
@@ -76,60 +82,3 @@ def run_moto_server(argv: list[str]) -> None:
     from . import bridge
 
     bridge.run_server(argv)
-
-
-class _AfterLoad(importlib.abc.Loader):
-    """A module's own loader, then ``then(loaded)`` once the module has run or failed."""
-
-    def __init__(self, inner: Any, then: Callable[[bool], None]) -> None:
-        self._inner = inner
-        self._then = then
-
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
-        created: ModuleType | None = self._inner.create_module(spec)
-        return created
-
-    def exec_module(self, module: ModuleType) -> None:
-        try:
-            self._inner.exec_module(module)
-        except BaseException:
-            self._then(False)
-            raise
-        self._then(True)
-
-    def __getattr__(self, name: str) -> Any:
-        # get_source, get_code, is_package...: what tracebacks and tools ask a loader.
-        return getattr(self._inner, name)
-
-
-class _Watcher(importlib.abc.MetaPathFinder):
-    """Notices ``moto.core.models`` being imported and joins moto right after."""
-
-    # The module being loaded under watch, until it has run.
-    pending: str | None = None
-
-    def find_spec(
-        self,
-        fullname: str,
-        path: Sequence[str] | None,
-        target: ModuleType | None = None,
-    ) -> importlib.machinery.ModuleSpec | None:
-        if fullname != _TRIGGER or _Watcher.pending is not None:
-            return None
-        for finder in sys.meta_path:
-            if finder is self or not hasattr(finder, "find_spec"):
-                continue
-            spec = finder.find_spec(fullname, path, target)
-            if spec is not None and spec.loader is not None:
-                _Watcher.pending = fullname
-                spec.loader = _AfterLoad(spec.loader, self._loaded)
-                return spec
-        return None
-
-    def _loaded(self, loaded: bool) -> None:
-        _Watcher.pending = None
-        if loaded:
-            # Its work is done: later imports of moto's core find it in sys.modules.
-            if self in sys.meta_path:
-                sys.meta_path.remove(self)
-            join_moto()
