@@ -16,13 +16,20 @@ service, with moto's rules for the account (``MOTO_ACCOUNT_ID``, the
 answers the same way for moto's server, which routes Image Builder here (see
 ``_integrations.bridge``). Both join moto's resets on every request.
 
-Two more handlers ride along: ``before-sign.imagebuilder`` gives a client that
-found no credentials when it was made (one made at import time on a machine
-without any) the mock's fake ones, so its request is signed and served; and a
-``before-parameter-build`` handler keeps the waiter bookkeeping of ``_waiters.py`` exact.
+Signing is skipped for a request answered in process: SigV4 costs about a
+third of botocore's work per call, and nothing in process checks a signature.
+``choose-signer.imagebuilder`` chooses no signature while a mock serves, and
+``before-sign.imagebuilder`` writes the credential scope the signature would
+carry (``Credential=KEY/DATE/REGION/imagebuilder/aws4_request``) and
+``X-Amz-Date``, so the caller's account and region read exactly as from a
+signed request. A client that found no credentials when it was made (one made
+at import time on a machine without any) is given the mock's fake key there.
+Requests to the package's own HTTP server are signed in full: it checks the
+header as AWS does. A ``before-parameter-build`` handler keeps the waiter
+bookkeeping of ``_waiters.py`` exact.
 
 aiobotocore clients copy the same built-in handlers and await what a handler
-returns when it is awaitable: the answer (``_Answer``) is therefore both a
+returns when it is awaitable: the answer (``Answer``) is therefore both a
 botocore response and an awaitable of aiobotocore's form, and the sign hook
 hands aiobotocore's asynchronous signer a coroutine.
 """
@@ -31,6 +38,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
@@ -68,6 +76,7 @@ __all__ = [
 
 _EVENT = f"before-send.{SERVICE_NAME}"
 _SIGN_EVENT = f"before-sign.{SERVICE_NAME}"
+_CHOOSE_SIGNER_EVENT = f"choose-signer.{SERVICE_NAME}"
 # The keys the mock puts in the environment while active (see _mock.py).
 FAKE_ACCESS_KEY = "FOOBARKEY"
 FAKE_SECRET_KEY = "FOOBARSECRET"
@@ -255,6 +264,29 @@ def serve_wire(
         return _answer(service, operation, url, body or None, headers, moto_rules=True)
 
 
+# Set in the request's context by ``_choose_signer``: this request goes unsigned
+# because the mock answers it, not because its client was made unsigned.
+_SKIPPED = "imagebuilder_mock.signing_skipped"
+# The signature versions whose scope the mock writes instead: a standard SigV4
+# request. Presigned URLs (``v4-query``) and a client made ``UNSIGNED`` keep theirs.
+_SKIPPABLE = "v4"
+
+
+def _choose_signer(signature_version: Any, context: dict[str, Any], **kwargs: Any) -> Any:
+    """No signature for a request the mock answers in process (see the module's doc).
+
+    The event does not carry the URL, so while the package's own HTTP server
+    listens in this process every request is signed: one sent there must be.
+    """
+    if signature_version != _SKIPPABLE or _Active.wire_hosts or _serving()[0] is None:
+        return None
+    context[_SKIPPED] = True
+    # botocore is calling: it is loaded.
+    import botocore
+
+    return botocore.UNSIGNED
+
+
 def _before_sign(
     request: AWSRequest,
     request_signer: Any,
@@ -263,40 +295,76 @@ def _before_sign(
     signature_version: Any,
     **kwargs: Any,
 ) -> Awaitable[None] | None:
-    """Sign with the mock's fake credentials when the client has none.
+    """Write the credential scope of a skipped signature, or lend fake credentials.
 
     A client resolves its credentials once, when it is made: one made before
     the mock put fake keys in the environment, on a machine without any, has
-    none, and botocore would refuse to sign (NoCredentialsError) before the
-    request reaches ``before-send``. Its request is signed with the fake key
-    instead, so it is served as the mock's default account in its own region.
+    none. Its request names the fake key instead (and, when it is signed in
+    full, is signed with it rather than refused with NoCredentialsError), so it
+    is served as the mock's default account in its own region.
 
     aiobotocore's signer is asynchronous: its ``get_auth_instance`` is a
-    coroutine, and it awaits what this handler returns, so the same check is
+    coroutine, and it awaits what this handler returns, so the same work is
     handed back to it as a coroutine.
     """
-    if _serving()[0] is None:
-        return None
-    # botocore is loaded: it is calling. Imported here so that the package is not.
-    import botocore
-    from botocore.credentials import Credentials
+    signing = request.context.get("signing", {})
+    skipped = request.context.pop(_SKIPPED, False)
+    if not skipped:
+        if _serving()[0] is None or signing.get("request_credentials"):
+            return None
+        import botocore
 
-    if signature_version is botocore.UNSIGNED:
-        return None
-    if request.context.get("signing", {}).get("request_credentials"):
-        return None
+        if signature_version is botocore.UNSIGNED:
+            return None
+    # As botocore signs: the request's own credentials first, the signing
+    # context's region and name over the client's.
+    region = signing.get("region") or region_name
+    name = signing.get("signing_name") or signing_name
+    own = signing.get("request_credentials")
     try:
-        auth = request_signer.get_auth_instance(
-            signing_name=signing_name,
-            region_name=region_name,
-            signature_version=signature_version,
+        found = (
+            own.get_frozen_credentials()
+            if own is not None
+            else request_signer.get_auth_instance(
+                signing_name=name, region_name=region, signature_version=_SKIPPABLE
+            )
         )
     except Exception:
         return None  # botocore reports its own problem when it signs
-    if inspect.isawaitable(auth):
-        return _lend_credentials_async(request, auth)
-    _lend_credentials(request, auth, Credentials(FAKE_ACCESS_KEY, FAKE_SECRET_KEY))
+    if inspect.isawaitable(found):
+        return _before_sign_async(request, found, own is not None, skipped, region, name)
+    credentials = found if own is not None else getattr(found, "credentials", None)
+    if skipped:
+        _write_scope(request, credentials, region, name)
+    elif credentials is None:
+        from botocore.credentials import Credentials
+
+        _lend(request, Credentials(FAKE_ACCESS_KEY, FAKE_SECRET_KEY))
     return None
+
+
+async def _before_sign_async(
+    request: AWSRequest,
+    pending: Awaitable[Any],
+    frozen: bool,
+    skipped: bool,
+    region: str,
+    name: str,
+) -> None:
+    try:
+        found = await pending
+    except Exception:
+        return  # aiobotocore reports its own problem when it signs
+    credentials = found if frozen else getattr(found, "credentials", None)
+    if skipped:
+        _write_scope(request, credentials, region, name)
+    elif credentials is None:
+        # aiobotocore's signer awaits the credentials it is lent.
+        _lend(request, _AsyncFakeCredentials())
+
+
+def _lend(request: AWSRequest, credentials: object) -> None:
+    request.context.setdefault("signing", {})["request_credentials"] = credentials
 
 
 class _AsyncFakeCredentials:
@@ -308,21 +376,29 @@ class _AsyncFakeCredentials:
         return ReadOnlyCredentials(FAKE_ACCESS_KEY, FAKE_SECRET_KEY, None)
 
 
-def _lend_credentials(request: AWSRequest, auth: Any, credentials: object) -> None:
-    if hasattr(auth, "credentials") and auth.credentials is None:
-        signing = request.context.setdefault("signing", {})
-        signing["request_credentials"] = credentials
+def _write_scope(request: AWSRequest, credentials: Any, region: str, name: str) -> None:
+    """The headers of a SigV4 request, less the signature: what ``_caller`` reads.
+
+    ``credentials`` are frozen ones (or None: the mock's fake key). A session
+    token travels as it would, for code that looks at the request.
+    """
+    key = getattr(credentials, "access_key", None) or FAKE_ACCESS_KEY
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    headers = request.headers
+    headers["X-Amz-Date"] = stamp
+    token = getattr(credentials, "token", None)
+    if token:
+        headers["X-Amz-Security-Token"] = token
+    headers["Authorization"] = (
+        f"AWS4-HMAC-SHA256 Credential={key}/{stamp[:8]}/{region}/{name}/aws4_request"
+    )
 
 
-async def _lend_credentials_async(request: AWSRequest, pending: Awaitable[Any]) -> None:
-    try:
-        auth = await pending
-    except Exception:
-        return  # aiobotocore reports its own problem when it signs
-    _lend_credentials(request, auth, _AsyncFakeCredentials())
-
-
-_HANDLERS = ((_EVENT, _before_send), (_SIGN_EVENT, _before_sign))
+_HANDLERS = (
+    (_EVENT, _before_send),
+    (_CHOOSE_SIGNER_EVENT, _choose_signer),
+    (_SIGN_EVENT, _before_sign),
+)
 # Emitted (to every handler) for every request of every service, before anything
 # can answer it: a waiter of another service never inherits this mock's record.
 _FORGET_EVENT = "before-parameter-build"

@@ -160,6 +160,33 @@ def test_an_async_client_without_credentials_is_served() -> None:
     assert caller == (DEFAULT_ACCOUNT_ID, "eu-west-1")
 
 
+def test_an_async_request_goes_unsigned_and_still_names_its_account() -> None:
+    sent: list[str] = []
+
+    def spy(request: Any, **kwargs: Any) -> None:
+        value = request.headers["Authorization"]
+        sent.append(value.decode() if isinstance(value, bytes) else value)
+
+    async def scenario() -> tuple[str, str]:
+        session = get_session()
+        async with session.create_client(
+            "imagebuilder",
+            region_name="sa-east-1",
+            aws_access_key_id="444455556666",
+            aws_secret_access_key="secret",
+        ) as client:
+            client.meta.events.register_first("before-send.imagebuilder", spy)
+            with mock_imagebuilder() as ib:
+                await client.list_components()
+                return ib.calls[-1].account_id, ib.calls[-1].region
+
+    assert run(scenario) == ("444455556666", "sa-east-1")
+    assert sent == [
+        f"AWS4-HMAC-SHA256 Credential=444455556666/{time.strftime('%Y%m%d', time.gmtime())}"
+        "/sa-east-1/imagebuilder/aws4_request"
+    ]
+
+
 # -- errors -------------------------------------------------------------------------------------
 
 
