@@ -62,19 +62,21 @@ class Answer(AWSResponse):
 
     A ``before-send`` handler cannot tell which client sent the request:
     botocore uses what the handler returns, aiobotocore awaits it when it is
-    awaitable and then awaits its ``content``. Both forms are made here from
-    the same bytes, once the service has answered, so the service runs once
-    per request whichever client sent it, and nothing that can fail is left
-    between changing the state and handing the answer over.
+    awaitable and then awaits its ``content``. Both forms carry the same
+    bytes, which the service answered once, so the service runs once per
+    request whichever client sent it. The awaited form is made only when
+    awaited: a botocore client never needs it.
     """
 
     def __init__(self, url: str, status: int, headers: dict[str, str], body: bytes) -> None:
         # botocore-stubs types the headers as HTTPHeaders; botocore itself takes
         # any mapping and wraps it in a HeadersDict.
         super().__init__(url, status, headers, _RawBody(body))  # type: ignore[arg-type]
-        self._async = _AsyncAnswer(url, status, headers, _RawBody(body))  # type: ignore[arg-type]
+        self._parts = (url, status, headers, body)
 
     def __await__(self) -> Generator[Any, None, AWSResponse]:
         # Only an async client awaits: its waiters sleep in aiobotocore's module.
         _waiters.install_async()
-        return _Ready[AWSResponse](self._async).__await__()
+        url, status, headers, body = self._parts
+        answer = _AsyncAnswer(url, status, headers, _RawBody(body))  # type: ignore[arg-type]
+        return _Ready[AWSResponse](answer).__await__()

@@ -46,7 +46,6 @@ from urllib.parse import urlsplit
 
 from . import _waiters
 from ._after_import import after_import
-from ._domain.progression import answering_waiter
 from ._integrations import (
     join_moto,
     moto_account_for,
@@ -204,6 +203,9 @@ def _answer(
     _waiters.install()
     account, region = _caller(url, headers, moto_rules=moto_rules)
     polling = _waiters.is_waiter_poll(_header(headers, "user-agent") or None)
+    # Loaded with the first request: the package's import stays light.
+    from ._domain.progression import answering_waiter
+
     with answering_waiter(polling):
         answer = service.handle(operation, url, body, account, region)
     if polling:
@@ -222,9 +224,15 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **kwargs: Any) ->
     operation = event_name.rsplit(".", 1)[-1]
     # rest-json requests carry their JSON body as bytes (or nothing): never a stream.
     request_body = cast("bytes | str | None", request.body)
-    status, headers, body = _answer(
-        service, operation, request.url, request_body, dict(request.headers), moto_rules
+    sent = request.headers
+    # Under a mock only these two headers matter (the caller, a waiter's poll);
+    # moto's rules read others too (x-moto-account-id).
+    read: Mapping[str, Any] = (
+        dict(sent)
+        if moto_rules
+        else {"authorization": sent.get("Authorization"), "user-agent": sent.get("User-Agent")}
     )
+    status, headers, body = _answer(service, operation, request.url, request_body, read, moto_rules)
     from ._answers import Answer
 
     return Answer(request.url, status, headers, body)

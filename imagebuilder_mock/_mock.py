@@ -42,7 +42,13 @@ if TYPE_CHECKING:
 
     from ._service import Call, Service, State
 
-__all__ = ["DEFAULT_ACCOUNT_ID", "ImageBuilderMock", "mock_imagebuilder"]
+__all__ = [
+    "DEFAULT_ACCOUNT_ID",
+    "ImageBuilderMock",
+    "mock_imagebuilder",
+    "moto_reset",
+    "shared_service",
+]
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 _FAKE_CREDENTIALS = {
@@ -62,14 +68,14 @@ class _Activation:
 
     lock: ClassVar[threading.RLock] = threading.RLock()
     depth: ClassVar[int] = 0
-    # The one shared service, built on first need (see ``_shared_service``).
+    # The one shared service, built on first need (see ``shared_service``).
     service: ClassVar[Service | None] = None
     building: ClassVar[threading.Lock] = threading.Lock()
     stack: ClassVar[list[ImageBuilderMock]] = []
     saved_environment: ClassVar[dict[str, str | None]] = {}
 
 
-def _shared_service() -> Service:
+def shared_service() -> Service:
     """The state every mock and ``mock_aws`` share, built the first time it is needed.
 
     Building it loads the domain, the protocol layer and the model; a process
@@ -176,7 +182,7 @@ def _release_state() -> None:
         _drop_state()
 
 
-def _moto_reset() -> None:
+def moto_reset() -> None:
     """moto reset its services (a ``mock_aws`` start or stop, ``/moto-api/reset``).
 
     Image Builder's resources, calls and faults go too. A ``mock_imagebuilder``
@@ -186,7 +192,7 @@ def _moto_reset() -> None:
     if not _live():
         _drop_state()
         return
-    service = _shared_service()
+    service = shared_service()
     control = service.registry.builds
     mode, seconds = control.mode, control.seconds_per_status
     service.reset()
@@ -263,7 +269,7 @@ class ImageBuilderMock:
         self._class_states: weakref.WeakKeyDictionary[type, State | None] = (
             weakref.WeakKeyDictionary()
         )
-        self._controller = MockController(_shared_service, self, _live)
+        self._controller = MockController(shared_service, self, _live)
 
     @property
     def controller(self) -> MockController:
@@ -405,9 +411,9 @@ class ImageBuilderMock:
                 state = mock._class_states[klass]
                 if state is None:
                     # The first test: what setUpClass (and anything above it) left.
-                    mock._class_states[klass] = _shared_service().save()
+                    mock._class_states[klass] = shared_service().save()
                 else:
-                    _shared_service().restore(state)
+                    shared_service().restore(state)
             else:
                 mock.start()
                 test.addCleanup(mock.stop)
@@ -491,7 +497,7 @@ class ImageBuilderMock:
 
     def _apply(self) -> None:
         """Make this mock's options the ones in force (the innermost scope wins)."""
-        service = _shared_service()
+        service = shared_service()
         service.check_responses = self._checks() or any(m._checks() for m in _Activation.stack)
         # Under moto, references are checked unless the innermost mock that says so turns them off.
         chosen = [m._check_references for m in _Activation.stack if m._check_references is not None]
@@ -604,6 +610,3 @@ class ImageBuilderMock:
 
 
 mock_imagebuilder = ImageBuilderMock()
-
-# ``mock_aws`` serves this same state, and moto's resets drop it.
-_interception.share_with_moto(_shared_service, _moto_reset)

@@ -7,7 +7,8 @@ Options come from a marker on the test, its class or module::
 
 Loading the plugin imports the package, and with it moto's ``mock_aws`` and
 moto's server serve Image Builder too (docs/moto.md): tests that use moto
-need nothing more.
+need nothing more. pytest loads the plugin in every run where the package is
+installed, so the mock itself loads only when a test asks for a fixture.
 """
 
 from __future__ import annotations
@@ -16,10 +17,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
-
-# The package itself: importing it is what lets moto serve Image Builder. It is
-# cheap; the service and its domain load when a test first uses the mock.
-from ._mock import ImageBuilderMock
 
 if TYPE_CHECKING:
     from ._controller import MockController
@@ -39,6 +36,8 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture
 def imagebuilder_mock(request: pytest.FixtureRequest) -> Iterator[MockController]:
     """An active Image Builder mock with fresh state; yields its controller."""
+    from ._mock import ImageBuilderMock
+
     options: dict[str, Any] = {}
     # Closest marker last, so a test's options override its class's and module's.
     for marker in reversed(list(request.node.iter_markers("imagebuilder"))):

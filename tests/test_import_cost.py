@@ -17,24 +17,31 @@ import sys
 
 PACKAGE = "imagebuilder_mock"
 
-# Everything the package's import may load beyond what was loaded before it.
-FRONT_DOORS = frozenset(
+# Everything the package's import may load beyond what was loaded before it:
+# the hooks into botocore and moto, and what they need.
+HOOKS = frozenset(
     f"{PACKAGE}{suffix}"
     for suffix in (
         "",
         "._after_import",
-        "._controller",
-        "._domain",
-        "._domain.progression",
-        "._errors",
         "._integrations",
         "._integrations.activity",
         "._integrations.link",
         "._interception",
-        "._mock",
         "._model",
-        "._requests_mock",
         "._waiters",
+    )
+)
+# And what the public names bring in when first used (``mock_imagebuilder``).
+FRONT_DOORS = HOOKS | frozenset(
+    f"{PACKAGE}{suffix}"
+    for suffix in (
+        "._controller",
+        "._domain",
+        "._domain.progression",
+        "._errors",
+        "._mock",
+        "._requests_mock",
     )
 )
 # What the first request needs, and the import must leave for it.
@@ -59,29 +66,36 @@ def _under(modules: list[str], *packages: str) -> list[str]:
     return [m for m in modules if any(m == p or m.startswith(f"{p}.") for p in packages)]
 
 
-def test_importing_the_package_after_boto3_loads_only_the_front_doors() -> None:
+def test_importing_the_package_after_boto3_loads_only_the_hooks() -> None:
     loaded = _new_modules("import boto3", "import imagebuilder_mock")
+    assert _under(loaded, *HEAVY) == []
+    # Nothing of the standard library or of botocore that boto3 left out either
+    # (asyncio, unittest, difflib, botocore.stub...): only the package's own modules.
+    assert sorted(loaded) == sorted(HOOKS)
+
+
+def test_the_mock_loads_only_the_front_doors() -> None:
+    loaded = _new_modules("import boto3", "from imagebuilder_mock import mock_imagebuilder")
     assert _under(loaded, *HEAVY) == []
     assert _under(loaded, f"{PACKAGE}._domain") == [
         f"{PACKAGE}._domain",
         f"{PACKAGE}._domain.progression",
     ]
-    # Nothing of the standard library or of botocore that boto3 left out either
-    # (asyncio, unittest, difflib, botocore.stub...): only the package's own modules.
     assert sorted(set(loaded) - FRONT_DOORS) == []
 
 
 def test_importing_the_package_alone_loads_no_botocore() -> None:
     loaded = _new_modules("", "import imagebuilder_mock")
     assert _under(loaded, "botocore", "boto3", *HEAVY) == []
-    assert sorted(m for m in loaded if m.startswith(PACKAGE)) == sorted(FRONT_DOORS)
+    assert sorted(m for m in loaded if m.startswith(PACKAGE)) == sorted(HOOKS)
 
 
-def test_loading_the_pytest_plugin_adds_only_the_front_doors() -> None:
+def test_loading_the_pytest_plugin_adds_only_the_hooks() -> None:
+    # A run that never asks for a fixture never loads the mock itself.
     loaded = _new_modules("import pytest", "import imagebuilder_mock.pytest_plugin")
     assert _under(loaded, "botocore", "boto3", "urllib3", *HEAVY) == []
     # Besides the package, only what boto3 would have loaded (contextvars).
-    assert sorted(set(loaded) - FRONT_DOORS - set(_new_modules("", "import boto3"))) == [
+    assert sorted(set(loaded) - HOOKS - set(_new_modules("", "import boto3"))) == [
         f"{PACKAGE}.pytest_plugin"
     ]
 

@@ -756,9 +756,11 @@ def apply_due_updates(backend: Backend) -> None:
     are applied; a cancellation that has been seen as CANCELLING completes.
     Cheap when there is nothing to do, so any handler may call it first.
     """
+    unsettled = backend.part(_Executions).unsettled
+    if not unsettled:
+        return  # the usual case: no clock read, no lock, on every request
     with backend.lock:
         now = backend.now()
-        unsettled = backend.part(_Executions).unsettled
         for execution in list(unsettled.values()):
             if execution.finished:
                 del unsettled[execution.execution_id]
