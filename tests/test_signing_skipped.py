@@ -46,15 +46,20 @@ def _list(client: Any) -> None:
     client.list_infrastructure_configurations()
 
 
+def _client(region: str, key: str = "AKIDEXAMPLE", **options: Any) -> Any:
+    return boto3.client(
+        "imagebuilder",
+        region_name=region,
+        aws_access_key_id=key,
+        aws_secret_access_key="secret",
+        **options,
+    )
+
+
 def test_an_answered_request_carries_the_scope_and_no_signature(
     imagebuilder_mock: MockController,
 ) -> None:
-    client = boto3.client(
-        "imagebuilder",
-        region_name="eu-west-1",
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key="secret",
-    )
+    client = _client("eu-west-1")
     sent = _headers_sent(client)
     _list(client)
     scope = SCOPE.match(sent[0]["Authorization"])
@@ -69,26 +74,14 @@ def test_the_account_a_key_names_and_the_scopes_region_still_decide(
     imagebuilder_mock: MockController,
 ) -> None:
     # A 12-digit key acts as that account; a custom endpoint names no region.
-    client = boto3.client(
-        "imagebuilder",
-        region_name="ap-southeast-2",
-        endpoint_url="http://127.0.0.1:9",
-        aws_access_key_id="111122223333",
-        aws_secret_access_key="secret",
-    )
+    client = _client("ap-southeast-2", "111122223333", endpoint_url="http://127.0.0.1:9")
     _list(client)
     call = imagebuilder_mock.calls[-1]
     assert (call.account_id, call.region) == ("111122223333", "ap-southeast-2")
 
 
 def test_a_session_token_travels_as_it_would_signed(imagebuilder_mock: MockController) -> None:
-    client = boto3.client(
-        "imagebuilder",
-        region_name="us-east-1",
-        aws_access_key_id="ASIATEMPORARY",
-        aws_secret_access_key="secret",
-        aws_session_token="session-token",
-    )
+    client = _client("us-east-1", "ASIATEMPORARY", aws_session_token="session-token")
     sent = _headers_sent(client)
     _list(client)
     assert sent[0]["X-Amz-Security-Token"] == "session-token"
@@ -126,12 +119,7 @@ def test_a_client_without_credentials_names_the_mocks_key(
 
 
 def test_nothing_is_skipped_without_a_mock() -> None:
-    client = boto3.client(
-        "imagebuilder",
-        region_name="us-east-1",
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key="secret",
-    )
+    client = _client("us-east-1")
     sent = _headers_sent(client)
 
     def stop(request: Any, **kwargs: Any) -> None:
@@ -156,13 +144,7 @@ def server() -> Iterator[ImageBuilderServer]:
 def test_requests_to_the_packages_server_are_signed_in_full(server: ImageBuilderServer) -> None:
     # The server serves its own mock in this process: skipping would be possible
     # for in-process clients, but a client pointed at the server must sign.
-    client = boto3.client(
-        "imagebuilder",
-        region_name="us-east-1",
-        endpoint_url=server.url,
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key="secret",
-    )
+    client = _client("us-east-1", endpoint_url=server.url)
     sent = _headers_sent(client)
     _list(client)
     assert re.search(r"Signature=[0-9a-f]{64}$", sent[0]["Authorization"])
