@@ -6,7 +6,8 @@ Every figure is measured in the same run as the reference it is compared with,
 in rounds that alternate between the two so machine noise hits both alike; the
 table shows the median of the per-round medians and the fastest single sample.
 
-1. **Per call**, for seven calls: this mock, the floor (a client whose
+1. **Per call**, for seven calls (create_component twice: with the same
+   document each time, and with a text never seen before): this mock, the floor (a client whose
    ``before-send`` handler replays the bytes the mock answered that very call
    with: botocore's own serialize, sign and parse, no mock work), and
    ``botocore.stub.Stubber`` (which answers at ``before-call`` and so skips
@@ -136,7 +137,7 @@ def _numbered(make: Callable[[int], dict[str, Any]]) -> Callable[[], dict[str, A
 
 
 def _seed(client: Any, ib: MockController) -> list[Case]:
-    """Make what the seven calls read, under ``immediate`` progression; return the calls."""
+    """Make what the calls read, under ``immediate`` progression; return the calls."""
     component = client.create_component(
         name="bench-component",
         semanticVersion="1.0.0",
@@ -221,6 +222,20 @@ def _seed(client: Any, ib: MockController) -> list[Case]:
                     "semanticVersion": "1.0.0",
                     "platform": "Linux",
                     "data": COMPONENT_DOCUMENT_30,
+                }
+            ),
+        ),
+        Case(
+            # A suite reuses its documents, and the mock may remember a text it
+            # accepted; a text never seen before is parsed and checked in full.
+            "create_component (30-line document, new text)",
+            "create_component",
+            _numbered(
+                lambda index: {
+                    "name": f"bench-text-{index:06d}",
+                    "semanticVersion": "1.0.0",
+                    "platform": "Linux",
+                    "data": f"{COMPONENT_DOCUMENT_30}# revision {index}\n",
                 }
             ),
         ),
