@@ -30,8 +30,9 @@ read again by the pure-Python parser, so that every refusal is worded alike.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from yaml.events import (
@@ -51,6 +52,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_EXPANDED_SIZE",
     "DocumentLimitError",
+    "composes_in_c",
     "load",
 ]
 
@@ -113,11 +115,50 @@ if hasattr(yaml, "CSafeLoader"):  # PyYAML built with libyaml
     # cannot hold aliases only needs its nesting checked (see load).
     _COMPOSED_IN_C.add(CDocumentLoader)
 
+_Resolvers = tuple[tuple[str, "re.Pattern[str]"], ...]
+
+
+def _resolve(self: Any, kind: type[Node], value: Any, implicit: Any) -> Any:
+    """PyYAML's ``BaseResolver.resolve`` for a loader without path resolvers, with
+    the implicit resolvers of each first character joined once (see below)
+    rather than on every scalar: libyaml calls it for each node it composes."""
+    if kind is ScalarNode:
+        if implicit[0]:
+            for tag, regexp in self._implicit_by_first.get(value[:1], self._implicit_anywhere):
+                if regexp.match(value):
+                    return tag
+        return self.DEFAULT_SCALAR_TAG
+    if kind is SequenceNode:
+        return self.DEFAULT_SEQUENCE_TAG
+    return self.DEFAULT_MAPPING_TAG
+
+
+def _no_path(self: Any, *node_and_index: Any) -> None:
+    """``descend_resolver`` and ``ascend_resolver``: they track the path for path
+    resolvers only, and libyaml calls both for every node."""
+
+
+def _join_implicit_resolvers(loader: type[Any]) -> None:
+    """Give ``loader`` the fast ``resolve``: the resolvers a scalar's first
+    character selects followed by those for any character, as PyYAML tries them."""
+    # The shortcuts leave out path resolvers: none of these loaders has one.
+    assert not loader.yaml_path_resolvers
+    resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]] = loader.yaml_implicit_resolvers
+    anywhere: _Resolvers = tuple(resolvers.get(None, ()))
+    loader._implicit_anywhere = anywhere
+    loader._implicit_by_first = {
+        first: (*chain, *anywhere) for first, chain in resolvers.items() if first is not None
+    }
+    loader.resolve = _resolve
+    loader.descend_resolver = loader.ascend_resolver = _no_path
+
+
 for _loader in LOADERS.values():
     _loader.add_constructor(_TAG + "timestamp", _as_text)
     _loader.add_constructor(_TAG + "binary", _as_text)
     _loader.add_constructor(_TAG + "int", _int_or_text)
     _loader.add_constructor(_TAG + "set", _set_as_mapping)
+    _join_implicit_resolvers(_loader)
 
 
 def _composer_error(problem: str, event: Any) -> yaml.composer.ComposerError:
@@ -250,6 +291,73 @@ def _nesting_beyond_bound(root: Node) -> bool:
     return False
 
 
+class _Unusual(Exception):
+    """A node :func:`_plain_data` leaves to the loader's own constructors."""
+
+
+def _as_none(loader: Any, node: ScalarNode) -> None:
+    return None
+
+
+def _as_bool(loader: Any, node: ScalarNode) -> bool:
+    return bool(loader.bool_values[node.value.lower()])
+
+
+def _as_float(loader: Any, node: ScalarNode) -> float:
+    return float(loader.construct_yaml_float(node))
+
+
+_STR, _SEQ, _MAP = _TAG + "str", _TAG + "seq", _TAG + "map"
+# The other scalars real documents hold, built as the loaders' constructors build them.
+_PLAIN_SCALARS: dict[str, Any] = {
+    _TAG + "null": _as_none,
+    _TAG + "bool": _as_bool,
+    _TAG + "int": _int_or_text,
+    _TAG + "float": _as_float,
+    _TAG + "timestamp": _as_text,
+    _TAG + "binary": _as_text,
+}
+
+
+def _plain_scalar(loader: Any, node: ScalarNode) -> Any:
+    build = _PLAIN_SCALARS.get(node.tag)
+    if build is None:
+        raise _Unusual
+    try:
+        return build(loader, node)
+    except Exception:
+        # ``!!bool maybe``, ``!!float x``: whatever the constructor makes of it.
+        raise _Unusual from None
+
+
+def _plain_data(loader: Any, node: Node, level: int) -> Any:
+    """The data of a composed tree without aliases, for the tags documents use:
+    what ``construct_document`` returns for it, built in one walk that also
+    bounds the nesting (a collection ``level`` levels deep). Raises
+    :class:`_Unusual` for anything else (merge keys, ``=`` keys, collections as
+    keys, sets, ordered maps, other tags), which the constructors then build.
+
+    It recurses, at most :data:`MAX_DEPTH` collections deep.
+    """
+    kind = type(node)
+    if kind is ScalarNode:
+        return node.value if node.tag == _STR else _plain_scalar(loader, cast(ScalarNode, node))
+    if level > MAX_DEPTH:
+        raise DocumentLimitError(_DEPTH_RULE)
+    if kind is MappingNode and node.tag == _MAP:
+        data: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not ScalarNode:
+                raise _Unusual
+            key = key_node.value if key_node.tag == _STR else _plain_scalar(loader, key_node)
+            # A repeated key keeps its last value, as the constructor's mapping does.
+            data[key] = _plain_data(loader, value_node, level + 1)
+        return data
+    if kind is SequenceNode and node.tag == _SEQ:
+        return [_plain_data(loader, child, level + 1) for child in node.value]
+    raise _Unusual
+
+
 def _without_aliases(data: str) -> bool:
     """Whether the text can hold no anchor or alias and is small enough that,
     with nothing to expand, it stays within :data:`MAX_EXPANDED_SIZE`.
@@ -275,11 +383,22 @@ def _load_composed_in_c(data: str, loader_class: type[Any]) -> tuple[bool, Any]:
     try:
         if node is None:
             return True, None
+        try:
+            return True, _plain_data(loader, node, 1)
+        except _Unusual:
+            pass
         if _nesting_beyond_bound(node):
             raise DocumentLimitError(_DEPTH_RULE)
         return True, loader.construct_document(node)
     finally:
         loader.dispose()
+
+
+def composes_in_c(loader_class: type[Any]) -> bool:
+    """Whether :func:`load` lets libyaml compose the texts ``loader_class`` reads
+    that cannot hold aliases (the C parser), or runs every text through its own
+    composer."""
+    return loader_class in _COMPOSED_IN_C
 
 
 def load(data: str, loader_class: type[Any] = PythonDocumentLoader) -> Any:

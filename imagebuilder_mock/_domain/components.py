@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import hashlib
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ from .backend import Backend
 from .catalog_documents import AWS_ACCOUNT, CATALOG_EPOCH, derived_component_data
 from .conventions import check_exactly_one_source, check_s3_uri, read_s3_document
 from .documents import (
+    component_traits,
     parse_component_document,
     placeholder_component_data,
     shell_component_data,
@@ -62,6 +64,10 @@ __all__ = [
 # The operations this family serves; the composition root collects them.
 OPERATIONS = Operations()
 
+# What a component of no Marketplace or third-party publisher carries as ``extra``:
+# one shared mapping (never written), not an empty dict per record.
+_NO_EXTRA: Mapping[str, Any] = {}
+
 
 @dataclass(eq=False)
 class Component(Versioned):
@@ -71,9 +77,10 @@ class Component(Versioned):
 
     platform: str = "Linux"
     component_type: str = "BUILD"
-    # ComponentParameterDetail dicts: name, type, defaultValue (list of str), description.
-    parameters: list[dict[str, Any]] = field(default_factory=list)
-    supported_os_versions: list[str] = field(default_factory=list)
+    # ComponentParameterDetail dicts: name, type, defaultValue (list of str),
+    # description. Read-only: components made from one document share them.
+    parameters: Sequence[Mapping[str, Any]] = ()
+    supported_os_versions: Sequence[str] = ()
     data: str = ""
     description: str | None = None
     change_description: str | None = None
@@ -81,7 +88,7 @@ class Component(Versioned):
     status: str = "ACTIVE"
     status_reason: str | None = None
     # Members only Marketplace and third-party components carry (publisher, productCodes, ...).
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=lambda: _NO_EXTRA)
     # A digest of the request settings this build was made from, to tell a
     # no-change re-create (only ever compared, so the settings are not kept twice).
     content: bytes = b""
@@ -130,6 +137,12 @@ def find_component(backend: Backend, arn: str, parameter: str = "arn") -> Compon
     wildcard that is not right-aligned (``1.x.2``) raises
     InvalidParameterValueException on ``parameter``.
     """
+    own = backend.find(arn)
+    if isinstance(own, Component):
+        # The build ARN of one of the caller's own components (the common case):
+        # stored under it, so it passes every check below, and resolve would
+        # answer it.
+        return own
     parsed = parse_arn(arn)
     if parsed is None or parsed.resource_type != "component":
         return None
@@ -146,8 +159,7 @@ def find_component(backend: Backend, arn: str, parameter: str = "arn") -> Compon
 
 # -- AWS-managed components ----------------------------------------------------------
 
-# Published documents are parsed once per platform, however many regions publish them;
-# the cache also serves Component.document.
+# The parsed documents Component.document reads (published ones, read again and again).
 _parse_published = functools.lru_cache(maxsize=128)(parse_component_document)
 
 
@@ -163,7 +175,7 @@ def managed_component(
 ) -> Component:
     """An ``aws`` component record of ``backend`` (the region's ``aws`` backend),
     not stored: the catalog stores what it publishes, derived components stay out."""
-    parsed = _parse_published(data, platform)
+    traits = component_traits(data, platform)
     return component_from_fields(
         backend,
         name=name,
@@ -172,8 +184,8 @@ def managed_component(
         account=AWS_ACCOUNT,
         date_created=date_created,
         platform=platform,
-        component_type=parsed.component_type,
-        parameters=[dict(p) for p in parsed.parameters],
+        component_type=traits.component_type,
+        parameters=traits.parameters,
         data=data,
         **attributes,
     )
@@ -248,11 +260,22 @@ _CONTENT_MEMBERS = (
 
 
 def _content(params: dict[str, Any]) -> bytes:
-    # The members are strings, lists of strings or absent: their repr is canonical.
-    settings = tuple(
-        tuple(v) if isinstance(v := params.get(k), list) else v for k in _CONTENT_MEMBERS
-    )
-    return hashlib.blake2b(repr(settings).encode(), digest_size=16).digest()
+    # The members are strings, lists of strings or absent. Each is written with
+    # its kind and length, so no two settings write the same text whatever
+    # characters the document holds (and the document is not escaped, as a
+    # repr would).
+    parts: list[str] = []
+    for value in map(params.get, _CONTENT_MEMBERS):
+        if value is None:
+            parts.append("-")
+        elif isinstance(value, str):
+            parts += (f"s{len(value)}:", value)
+        else:
+            parts.append(f"l{len(value)}:")
+            for item in value:
+                parts += (f"s{len(item)}:", item)
+    text = "".join(parts).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, digest_size=16).digest()
 
 
 def _new_component(
@@ -264,14 +287,14 @@ def _new_component(
     """Validate a Create/Import request and make its component (not stored yet)."""
     version = parse_version(params["semanticVersion"])
     platform = params["platform"]
-    parsed = parse_component_document(data, platform)
+    traits = component_traits(data, platform)
     # The ARN gets its build number when the component is stored.
     return Component(
         **located(backend, "component", params["name"], version, tags=params.get("tags")),
         platform=platform,
-        component_type=component_type or parsed.component_type,
-        parameters=parsed.parameters,
-        supported_os_versions=list(params.get("supportedOsVersions") or []),
+        component_type=component_type or traits.component_type,
+        parameters=traits.parameters,
+        supported_os_versions=tuple(params.get("supportedOsVersions") or ()),
         data=data,
         description=params.get("description"),
         change_description=params.get("changeDescription"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,8 +29,10 @@ __all__ = [
     "WORKFLOW_ACTIONS",
     "YAML_PARSER",
     "ComponentDocument",
+    "ComponentTraits",
     "WorkflowDocument",
     "WorkflowStep",
+    "component_traits",
     "parse_component_document",
     "parse_workflow_document",
     "parse_yaml",
@@ -321,6 +324,39 @@ def parse_component_document(data: str, platform: str) -> ComponentDocument:
     run = [name for name in names if name in COMPONENT_PHASES]
     kind = "TEST" if run == ["test"] else "BUILD"
     return ComponentDocument(document, kind, parameters)
+
+
+@dataclass(frozen=True)
+class ComponentTraits:
+    """What a component record takes from its document besides the text: its
+    type and declared parameters. Shared by every record made from one text,
+    so read-only."""
+
+    component_type: str
+    parameters: tuple[Mapping[str, Any], ...] = ()
+
+
+def component_traits(data: str, platform: str) -> ComponentTraits:
+    """Validate a document as :func:`parse_component_document` does and return
+    what a record keeps of it.
+
+    The verdict is a function of the text, the platform and the parser that
+    reads it, so an accepted text is remembered (a suite creates the same
+    document over and over); a refused one is read again each time and
+    refused with the same message.
+    """
+    composed_in_c = bounded_yaml.composes_in_c(bounded_yaml.LOADERS[YAML_PARSER])
+    return _remembered_traits(data, platform, YAML_PARSER, composed_in_c)
+
+
+@functools.lru_cache(maxsize=256)
+def _remembered_traits(
+    data: str, platform: str, parser: str, composed_in_c: bool
+) -> ComponentTraits:
+    # ``parser`` and ``composed_in_c`` are only part of the key: switching the
+    # parser (the tests compare them) reads the text afresh.
+    parsed = parse_component_document(data, platform)
+    return ComponentTraits(parsed.component_type, tuple(parsed.parameters))
 
 
 def _shell_action(platform: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from .._errors import IdempotentParameterMismatch
@@ -11,20 +12,32 @@ from .._errors import IdempotentParameterMismatch
 __all__ = ["IdempotencyLedger"]
 
 
+# ``json.dumps`` with these options, made once rather than on every call. The
+# parameters are a tree (decoded from JSON, then checked into new containers),
+# so the encoder need not look for cycles.
+_canonical = json.JSONEncoder(
+    sort_keys=True, default=str, separators=(",", ":"), check_circular=False
+).encode
+
+
 def _fingerprint(params: dict[str, Any]) -> bytes:
     # A digest of the canonical request, not the request itself: the ledger
     # keeps one per token for as long as the backend lives, and only ever
     # compares them.
     request = {k: v for k, v in params.items() if k != "clientToken"}
-    canonical = json.dumps(request, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.blake2b(canonical.encode(), digest_size=16).digest()
+    return hashlib.blake2b(_canonical(request).encode(), digest_size=16).digest()
+
+
+_NONE: Mapping[str, tuple[bytes, dict[str, Any]]] = {}
 
 
 class IdempotencyLedger:
     """Answers given per (operation, client token), with the parameters they answered."""
 
     def __init__(self) -> None:
-        self._answers: dict[tuple[str, str], tuple[bytes, dict[str, Any]]] = {}
+        # By operation, then token: one small table per operation rather than
+        # an (operation, token) key per answer.
+        self._answers: dict[str, dict[str, tuple[bytes, dict[str, Any]]]] = {}
 
     def recall(self, operation: str, params: dict[str, Any]) -> dict[str, Any] | None:
         """The earlier answer to the same request, or None if the token is new.
@@ -35,7 +48,7 @@ class IdempotencyLedger:
         token = params.get("clientToken")
         if token is None:
             return None
-        seen = self._answers.get((operation, token))
+        seen = self._answers.get(operation, _NONE).get(token)
         if seen is None:
             return None
         fingerprint, answer = seen
@@ -49,4 +62,5 @@ class IdempotencyLedger:
     def record(self, operation: str, params: dict[str, Any], answer: dict[str, Any]) -> None:
         token = params.get("clientToken")
         if token is not None:
-            self._answers[(operation, token)] = (_fingerprint(params), answer)
+            answers = self._answers.setdefault(operation, {})
+            answers[token] = (_fingerprint(params), answer)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._errors import (
     InvalidParameterCombination,
@@ -32,7 +32,6 @@ from .identifiers import is_ami_id, is_s3_uri, platform_from_name
 from .listing import list_page
 from .operations import Operations, create
 from .references import check_kms_key, check_parent_ami, check_repository
-from .resources import Resource
 from .versioned import (
     OWNER_ACCOUNTS,
     Versioned,
@@ -42,7 +41,10 @@ from .versioned import (
     located,
     resolve,
 )
-from .versions import MAX_NODE, SemanticVersion, parse_selector, parse_version
+from .versions import MAX_NODE, SemanticVersion, parse_selector
+
+if TYPE_CHECKING:
+    from .image_records import Image
 
 __all__ = [
     "COMPONENT_QUOTA",
@@ -130,8 +132,11 @@ def next_version(
     nodes = list(selector.nodes)
     if not selector.is_wildcard:
         # Kept as written (``2019.12.03``), as components keep theirs; it still
-        # compares and matches wildcards as numbers.
-        return parse_version(text)
+        # compares and matches wildcards as numbers. (What parse_version would
+        # make of it: the selector has checked the same digits and bounds.)
+        major, minor, patch = selector.nodes
+        assert major is not None and minor is not None and patch is not None
+        return SemanticVersion(major, minor, patch, text=text)
     free = nodes.index(None)
     existing = [
         r.version
@@ -157,7 +162,7 @@ def next_version(
 # -- parent images ------------------------------------------------------------------
 
 
-def _parent_image_record(backend: Backend, arn: str, parameter: str) -> Resource | None:
+def _parent_image_record(backend: Backend, arn: str, parameter: str) -> Image | None:
     """The image an Image Builder image ARN names, if it must and can be found.
 
     AWS-published images not in the catalog are accepted with attributes taken
@@ -195,10 +200,8 @@ def _image_arn_parent(backend: Backend, arn: str, parameter: str) -> _Parent:
     if record is None:
         parsed = parse_arn(arn)
         return _Parent(platform_from_name(parsed.name if parsed else arn))
-    shown = record.fields()
-    return _Parent(
-        str(shown.get("platform") or platform_from_name(record.name)), shown.get("osVersion")
-    )
+    # What GetImage shows as ``platform`` and ``osVersion``.
+    return _Parent(record.platform or platform_from_name(record.name), record.os_version)
 
 
 def _ami_parent(backend: Backend, parent: str, parameter: str) -> _Parent:
@@ -230,6 +233,8 @@ def _container_parent(backend: Backend, parent: str, parameter: str) -> _Parent:
 
 def _check_parameters(index: int, config: dict[str, Any], component: Component) -> None:
     """Recipe parameter values against the parameters the component declares."""
+    if not component.parameters and not config.get("parameters"):
+        return  # nothing declared and nothing set: no rule below can fail
     parameter = f"components[{index}].parameters"
     declared = {p["name"]: p for p in component.parameters}
     given = [p["name"] for p in config.get("parameters") or ()]

@@ -30,41 +30,57 @@ def _fail(path: str, rule: str) -> Exception:
     return invalid_value(path, f"'{path}' {rule}")
 
 
+class _Invalid(Exception):
+    """A value breaks ``rule``; the checks it passes through on its way out add
+    where it sits, so that no path is written for the values that pass (all
+    but one, at most, of a request's).
+
+    ``where`` holds the steps from the value up: ``[2]`` (a list item), `` key``
+    (a map key), ``.name`` (a map value) as text, and a structure's member as
+    the 1-tuple ``(name,)``, which takes a dot only after something.
+    """
+
+    def __init__(self, rule: str, *, structure: bool = False) -> None:
+        super().__init__(rule)
+        self.rule = rule
+        # A structure names itself "request" where it has no path (the top).
+        self.structure = structure
+        self.where: list[str | tuple[str]] = []
+
+    def error(self, path: str) -> Exception:
+        for step in reversed(self.where):
+            if isinstance(step, tuple):
+                path = f"{path}.{step[0]}" if path else step[0]
+            else:
+                path += step
+        return _fail(path or "request" if self.structure else path, self.rule)
+
+
+# A check as compiled: the value, or _Invalid.
+Inner = Callable[[Any], Any]
+
+
 def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
-def _range_checks(shape: Shape, what: str) -> list[Callable[[Any, str], None]]:
-    """Checks of the model's ``min``/``max`` on a length, a size or a number."""
+_RULES = {
+    "length": (
+        "must have length greater than or equal to {}.",
+        "must have length less than or equal to {}.",
+    ),
+    "items": ("must contain at least {} items.", "must contain at most {} items."),
+    "value": ("must be greater than or equal to {}.", "must be less than or equal to {}."),
+}
+
+
+def _bounds(shape: Shape, what: str) -> tuple[Any, str, Any, str]:
+    """The model's ``min`` and ``max`` on a length, a size or a number, each with
+    the rule a caller reads when it is broken (None: no bound that side)."""
     lo = shape.metadata.get("min")
     hi = shape.metadata.get("max")
-    measure: Callable[[Any], Any] = len if what != "value" else (lambda v: v)
-    checks: list[Callable[[Any, str], None]] = []
-    if lo is not None:
-        lo_rule = {
-            "length": f"must have length greater than or equal to {lo}.",
-            "items": f"must contain at least {lo} items.",
-            "value": f"must be greater than or equal to {lo}.",
-        }[what]
-
-        def check_min(value: Any, path: str) -> None:
-            if measure(value) < lo:
-                raise _fail(path, lo_rule)
-
-        checks.append(check_min)
-    if hi is not None:
-        hi_rule = {
-            "length": f"must have length less than or equal to {hi}.",
-            "items": f"must contain at most {hi} items.",
-            "value": f"must be less than or equal to {hi}.",
-        }[what]
-
-        def check_max(value: Any, path: str) -> None:
-            if measure(value) > hi:
-                raise _fail(path, hi_rule)
-
-        checks.append(check_max)
-    return checks
+    lo_rule, hi_rule = _RULES[what]
+    return lo, lo_rule.format(lo), hi, hi_rule.format(hi)
 
 
 # A JSON escape such as ``\udcff`` decodes to a lone UTF-16 surrogate: a Python
@@ -73,17 +89,17 @@ def _range_checks(shape: Shape, what: str) -> list[Callable[[Any, str], None]]:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _check_unicode(value: str, path: str) -> None:
+def _check_unicode(value: str) -> None:
     found = _SURROGATE.search(value)
     if found is not None:
         code_point = f"U+{ord(found.group()):04X}"
-        raise _fail(
-            path, f"must be valid Unicode text; it contains the unpaired surrogate {code_point}."
+        raise _Invalid(
+            f"must be valid Unicode text; it contains the unpaired surrogate {code_point}."
         )
 
 
-def _compile_string(shape: Shape) -> Check:
-    limits = _range_checks(shape, "length")
+def _compile_string(shape: Shape) -> Inner:
+    lo, lo_rule, hi, hi_rule = _bounds(shape, "length")
     enum = shape.metadata.get("enum")
     pattern = shape.metadata.get("pattern")
     # The model's patterns are Java regexes; all of Image Builder's compile as
@@ -93,17 +109,19 @@ def _compile_string(shape: Shape) -> Check:
     enum_rule = f"must be one of: {', '.join(enum)}." if enum else ""
     pattern_rule = f"must match pattern {pattern}" if pattern else ""
 
-    def check(value: Any, path: str) -> Any:
+    def check(value: Any) -> Any:
         if not isinstance(value, str):
-            raise _fail(path, f"must be a string, not {_type_name(value)}.")
+            raise _Invalid(f"must be a string, not {_type_name(value)}.")
         if not value.isascii():
-            _check_unicode(value, path)
-        for limit in limits:
-            limit(value, path)
+            _check_unicode(value)
+        if lo is not None and len(value) < lo:
+            raise _Invalid(lo_rule)
+        if hi is not None and len(value) > hi:
+            raise _Invalid(hi_rule)
         if enum_set is not None and value not in enum_set:
-            raise _fail(path, enum_rule)
+            raise _Invalid(enum_rule)
         if matcher is not None and matcher(value) is None:
-            raise _fail(path, pattern_rule)
+            raise _Invalid(pattern_rule)
         return value
 
     return check
@@ -114,44 +132,48 @@ def _compile_string(shape: Shape) -> Check:
 _INTEGER_BOUNDS = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 
 
-def _compile_integer(shape: Shape) -> Check:
-    limits = _range_checks(shape, "value")
+def _compile_integer(shape: Shape) -> Inner:
+    lo, lo_rule, hi, hi_rule = _bounds(shape, "value")
     lowest, highest = _INTEGER_BOUNDS[shape.type_name]
 
-    def check(value: Any, path: str) -> Any:
+    def check(value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise _fail(path, f"must be an integer, not {_type_name(value)}.")
+            raise _Invalid(f"must be an integer, not {_type_name(value)}.")
         # The model's own range, when it has one, is the rule a caller should read.
-        for limit in limits:
-            limit(value, path)
+        if lo is not None and value < lo:
+            raise _Invalid(lo_rule)
+        if hi is not None and value > hi:
+            raise _Invalid(hi_rule)
         if value < lowest:
-            raise _fail(path, f"must be greater than or equal to {lowest}.")
+            raise _Invalid(f"must be greater than or equal to {lowest}.")
         if value > highest:
-            raise _fail(path, f"must be less than or equal to {highest}.")
+            raise _Invalid(f"must be less than or equal to {highest}.")
         return value
 
     return check
 
 
-def _compile_float(shape: Shape) -> Check:
-    limits = _range_checks(shape, "value")
+def _compile_float(shape: Shape) -> Inner:
+    lo, lo_rule, hi, hi_rule = _bounds(shape, "value")
 
-    def check(value: Any, path: str) -> Any:
+    def check(value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _fail(path, f"must be a number, not {_type_name(value)}.")
+            raise _Invalid(f"must be a number, not {_type_name(value)}.")
         # A JSON number such as 1e400 parses as infinity.
         if not math.isfinite(value):
-            raise _fail(path, "must be a finite number.")
-        for limit in limits:
-            limit(value, path)
+            raise _Invalid("must be a finite number.")
+        if lo is not None and value < lo:
+            raise _Invalid(lo_rule)
+        if hi is not None and value > hi:
+            raise _Invalid(hi_rule)
         return value
 
     return check
 
 
-def _check_boolean(value: Any, path: str) -> Any:
+def _check_boolean(value: Any) -> Any:
     if not isinstance(value, bool):
-        raise _fail(path, f"must be a boolean, not {_type_name(value)}.")
+        raise _Invalid(f"must be a boolean, not {_type_name(value)}.")
     return value
 
 
@@ -164,94 +186,129 @@ _TIMESTAMP_RANGE = (
 )
 
 
-def _check_timestamp(value: Any, path: str) -> Any:
+def _check_timestamp(value: Any) -> Any:
     # rest-json sends timestamps in the body as epoch seconds.
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
             return dt.datetime.fromtimestamp(value, dt.timezone.utc)
         except (OverflowError, ValueError, OSError):
             # Out of range (1e20, year 10000), infinite or NaN.
-            raise _fail(path, _TIMESTAMP_RANGE) from None
+            raise _Invalid(_TIMESTAMP_RANGE) from None
     if isinstance(value, dt.datetime):
         moment = value
     elif isinstance(value, str):
         try:
             moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            raise _fail(path, "must be a timestamp.") from None
+            raise _Invalid("must be a timestamp.") from None
     else:
-        raise _fail(path, f"must be a timestamp, not {_type_name(value)}.")
+        raise _Invalid(f"must be a timestamp, not {_type_name(value)}.")
     if moment.tzinfo is None:
         return moment.replace(tzinfo=dt.timezone.utc)
     try:
         # An offset can carry a moment past either end once it is read in UTC.
         return moment.astimezone(dt.timezone.utc)
     except OverflowError:
-        raise _fail(path, _TIMESTAMP_RANGE) from None
+        raise _Invalid(_TIMESTAMP_RANGE) from None
 
 
-def _compile_list(shape: ListShape) -> Check:
-    limits = _range_checks(shape, "items")
-    member = compile_input(shape.member)
+def _compile_list(shape: ListShape) -> Inner:
+    lo, lo_rule, hi, hi_rule = _bounds(shape, "items")
+    member = _inner(shape.member)
 
-    def check(value: Any, path: str) -> Any:
+    def check(value: Any) -> Any:
         if not isinstance(value, list):
-            raise _fail(path, f"must be a list, not {_type_name(value)}.")
-        for limit in limits:
-            limit(value, path)
-        return [member(item, f"{path}[{i}]") for i, item in enumerate(value)]
+            raise _Invalid(f"must be a list, not {_type_name(value)}.")
+        if lo is not None and len(value) < lo:
+            raise _Invalid(lo_rule)
+        if hi is not None and len(value) > hi:
+            raise _Invalid(hi_rule)
+        checked = []
+        for item in value:
+            try:
+                checked.append(member(item))
+            except _Invalid as invalid:
+                invalid.where.append(f"[{len(checked)}]")
+                raise
+        return checked
 
     return check
 
 
-def _compile_map(shape: MapShape) -> Check:
-    limits = _range_checks(shape, "items")
-    key_check = compile_input(shape.key)
-    value_check = compile_input(shape.value)
+def _compile_map(shape: MapShape) -> Inner:
+    lo, lo_rule, hi, hi_rule = _bounds(shape, "items")
+    key_check = _inner(shape.key)
+    value_check = _inner(shape.value)
 
-    def check(value: Any, path: str) -> Any:
+    def check(value: Any) -> Any:
         if not isinstance(value, dict):
-            raise _fail(path, f"must be a map, not {_type_name(value)}.")
-        for limit in limits:
-            limit(value, path)
-        return {
-            key_check(k, f"{path} key"): value_check(v, f"{path}.{k}") for k, v in value.items()
-        }
+            raise _Invalid(f"must be a map, not {_type_name(value)}.")
+        if lo is not None and len(value) < lo:
+            raise _Invalid(lo_rule)
+        if hi is not None and len(value) > hi:
+            raise _Invalid(hi_rule)
+        checked = {}
+        for k, v in value.items():
+            try:
+                key = key_check(k)
+            except _Invalid as invalid:
+                invalid.where.append(" key")
+                raise
+            try:
+                checked[key] = value_check(v)
+            except _Invalid as invalid:
+                invalid.where.append(f".{k}")
+                raise
+        return checked
 
     return check
 
 
-def _compile_structure(shape: StructureShape) -> Check:
-    members: dict[str, Check] = {}
+def _compile_structure(shape: StructureShape) -> Inner:
+    # Each member's checker, with the model's own spelling of its name: the
+    # checked value is keyed by that string rather than by the request's copy,
+    # which is then freed (the call log and the records keep what a request
+    # sent, so its member names would otherwise be held once per request).
+    members: dict[str, tuple[str, Inner]] = {}
     required = tuple(shape.required_members)
 
-    def check(value: Any, path: str) -> Any:
+    def check(value: Any) -> Any:
         if not isinstance(value, dict):
-            raise _fail(path or "request", f"must be a structure, not {_type_name(value)}.")
-        prefix = f"{path}." if path else ""
+            raise _Invalid(f"must be a structure, not {_type_name(value)}.", structure=True)
         for name in required:
             if value.get(name) is None:
-                raise _fail(prefix + name, "is required.")
+                missing = _Invalid("is required.")
+                missing.where.append((name,))
+                raise missing
         out: dict[str, Any] = {}
         for name, item in value.items():
             member = members.get(name)
             # Unknown members are ignored, as the service ignores unknown JSON fields.
             if member is not None and item is not None:
-                out[name] = member(item, prefix + name)
+                key, member_check = member
+                try:
+                    out[key] = member_check(item)
+                except _Invalid as invalid:
+                    invalid.where.append((key,))
+                    raise
         return out
 
     # Members are compiled after the closure exists so recursive shapes terminate.
     _STRUCTURES[shape.name] = check
     for name, member_shape in shape.members.items():
-        members[name] = compile_input(member_shape)
+        members[name] = (name, _inner(member_shape))
     return check
 
 
-_STRUCTURES: dict[str, Check] = {}
+_STRUCTURES: dict[str, Inner] = {}
+
+
+def _as_is(value: Any) -> Any:
+    return value
 
 
 @functools.cache
-def _compile(shape: Shape) -> Check:
+def _compile_inner(shape: Shape) -> Inner:
     kind = shape.type_name
     if kind == "structure":
         assert isinstance(shape, StructureShape)
@@ -272,7 +329,28 @@ def _compile(shape: Shape) -> Check:
         return _check_boolean
     if kind == "timestamp":
         return _check_timestamp
-    return lambda value, path: value
+    return _as_is
+
+
+def _inner(shape: Shape) -> Inner:
+    """The compiled check of a shape; structures are memoised by name, so
+    recursive shapes terminate."""
+    if shape.type_name == "structure" and shape.name in _STRUCTURES:
+        return _STRUCTURES[shape.name]
+    return _compile_inner(shape)
+
+
+@functools.cache
+def _compile(shape: Shape) -> Check:
+    inner = _inner(shape)
+
+    def check(value: Any, path: str) -> Any:
+        try:
+            return inner(value)
+        except _Invalid as invalid:
+            raise invalid.error(path) from None
+
+    return check
 
 
 def compile_input(shape: Shape) -> Check:
@@ -281,8 +359,6 @@ def compile_input(shape: Shape) -> Check:
     Shapes are compiled once; botocore hands out one object per shape name
     through its cache, and structures are memoised by name for recursion.
     """
-    if shape.type_name == "structure" and shape.name in _STRUCTURES:
-        return _STRUCTURES[shape.name]
     return _compile(shape)
 
 
