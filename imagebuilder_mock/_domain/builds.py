@@ -130,12 +130,15 @@ def shown(backend: Backend, images: Iterable[Image], render: Callable[[Image], A
                 run_to_end(backend, image)
     # A build started before the mode changed still follows the mode in force now.
     # A shared image moves in its owner's backend (whose clock and outputs it has).
+    # A finished build moves no more: a page of them finds no home to move them in.
     if control.mode == "wall-clock":
         for image in items:
-            _catch_up(backend.home_of(image), image)
+            if not image.is_finished:
+                _catch_up(backend.home_of(image), image)
     elif control.mode == "immediate":
         for image in items:
-            run_to_end(backend.home_of(image), image)
+            if not image.is_finished:
+                run_to_end(backend.home_of(image), image)
     rendered = [render(image) for image in items]
     if control.mode == "observe":
         # Only the owner's polling moves a build; an account it is shared with

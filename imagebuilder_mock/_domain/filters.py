@@ -38,8 +38,11 @@ def field_equals(getter: Callable[[T], Any]) -> Matcher[T]:
         value = getter(item)
         if value is None:
             return False
-        texts = [str(v) for v in value] if isinstance(value, (list, tuple, set)) else [str(value)]
-        return any(_matches(text, wanted) for text in texts for wanted in values)
+        if isinstance(value, (list, tuple, set)):
+            return any(_matches(str(v), wanted) for v in value for wanted in values)
+        # One text against the values: a filtered List asks this of every candidate.
+        text = str(value)
+        return any(_matches(text, wanted) for wanted in values)
 
     return match
 

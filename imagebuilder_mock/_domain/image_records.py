@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from .progression import (
     TERMINAL,
     BuildFault,
 )
+from .resources import Bag
 from .versioned import Versioned
 
 __all__ = [
@@ -63,6 +65,12 @@ def _version_shows_build() -> bool:
     """
     pattern = str(member_pattern("Image", "version"))
     return "/" in pattern
+
+
+def _image_version(image: Image) -> str:
+    if _version_shows_build():
+        return f"{image.version}/{image.build}"
+    return str(image.version)
 
 
 @dataclass(frozen=True)
@@ -116,26 +124,23 @@ class Image(Versioned):
             state["reason"] = self.reason
         return state
 
-    def fields(self) -> dict[str, Any]:
-        values = super().fields()
-        values.update(self.details)
-        values.update(
-            {
-                "type": self.image_type,
-                "version": f"{self.version}/{self.build}"
-                if _version_shows_build()
-                else str(self.version),
-                "platform": self.platform,
-                "osVersion": self.os_version,
-                "state": self.state,
-                "outputResources": self.output_resources,
-                "buildType": self.build_type,
-                "imageSource": self.image_source,
-                "deprecationTime": self.deprecation_time,
-                "lifecycleExecutionId": self.lifecycle_execution_id,
-            }
-        )
-        return values
+    # Members stored as given at build time, then those the record keeps itself.
+    layers = (
+        *Versioned.layers,
+        Bag("details"),
+        {
+            "type": operator.attrgetter("image_type"),
+            "version": _image_version,
+            "platform": operator.attrgetter("platform"),
+            "osVersion": operator.attrgetter("os_version"),
+            "state": operator.attrgetter("state"),
+            "outputResources": operator.attrgetter("output_resources"),
+            "buildType": operator.attrgetter("build_type"),
+            "imageSource": operator.attrgetter("image_source"),
+            "deprecationTime": operator.attrgetter("deprecation_time"),
+            "lifecycleExecutionId": operator.attrgetter("lifecycle_execution_id"),
+        },
+    )
 
     @property
     def is_finished(self) -> bool:

@@ -3,6 +3,7 @@ Retry, packages, imports and DistributeImage."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from .._errors import (
@@ -29,6 +30,7 @@ from .identifiers import is_ami_id
 from .image_records import Image
 from .listing import list_page
 from .operations import Operations
+from .pagination import Ordered
 from .progression import (
     IN_PROGRESS,
     LIFECYCLE_STATUSES,
@@ -131,15 +133,22 @@ def list_images(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def summaries_page(
-    backend: Backend, operation: str, images: list[Image], params: dict[str, Any]
+    backend: Backend,
+    operation: str,
+    images: Iterable[Image] | Ordered[Image],
+    params: dict[str, Any],
 ) -> dict[str, Any]:
-    """A page of ImageSummary entries, newest build first, shown as observations."""
+    """A page of ImageSummary entries, newest build first, shown as observations.
+
+    ``images`` is every candidate, or the builds in that order read from the
+    stores (``builds_of``).
+    """
     result = list_page(
         backend,
         operation,
         images,
         params,
-        matchers=_image_matchers(),
+        matchers=_IMAGE_MATCHERS,
         sort_key=by_newest_first,
         view=lambda i: i,  # rendered below, as observers
         result_key="imageSummaryList",
@@ -159,8 +168,8 @@ def list_image_build_versions(backend: Backend, params: dict[str, Any]) -> dict[
     if parsed is None or parsed.version is None or parsed.build is not None:
         raise invalid_value("imageVersionArn", "'imageVersionArn' must be an image version ARN.")
     # The builds of that version the caller may read (its own, or shared with it).
-    images = builds_of(backend, arn, Image, "imageVersionArn")
-    return summaries_page(backend, "ListImageBuildVersions", images, params)
+    builds = builds_of(backend, arn, Image, "imageVersionArn")
+    return summaries_page(backend, "ListImageBuildVersions", builds, params)
 
 
 @OPERATIONS.handles("DeleteImage")

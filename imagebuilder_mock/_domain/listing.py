@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -33,14 +34,15 @@ def list_page(
     ``items`` is either every candidate (filtered and sorted here) or an
     ordered source from an indexed store, read only as far as the page goes.
     """
-    keep = selection(params.get("filters"), matchers)
+    filters = params.get("filters")
+    # Without filters every item is kept: no call per item to say so.
+    keep = selection(filters, matchers) if filters else None
     if callable(items):
         page, token = paginate_ordered(backend, operation, items, sort_key, params, keep)
     else:
-        # Without filters every item is kept: no call per item to say so.
-        chosen = sorted(filter(keep, items) if params.get("filters") else items, key=sort_key)
+        chosen = sorted(items if keep is None else filter(keep, items), key=sort_key)
         page, token = paginate(backend, operation, chosen, sort_key, params)
-    render = (lambda r: r.view(view)) if isinstance(view, str) else view
+    render = view if callable(view) else operator.methodcaller("view", view)
     result: dict[str, Any] = {result_key: [render(r) for r in page]}
     if token is not None:
         result["nextToken"] = token

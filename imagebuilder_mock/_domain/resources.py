@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+import operator
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .._model import shape_members
+from .._model import service_model, shape_members
 
-__all__ = ["Resource", "iso_time", "shaped"]
+__all__ = ["Bag", "Getter", "Layer", "Resource", "iso_time", "shaped"]
+
+# Reads one member of a view from a record.
+Getter = Callable[[Any], Any]
 
 
 @functools.lru_cache(maxsize=8192)
@@ -28,6 +32,29 @@ def shaped(shape_name: str, values: dict[str, Any]) -> dict[str, Any]:
     """
     members = shape_members(shape_name)
     return {k: v for k, v in values.items() if v is not None and k in members}
+
+
+@dataclass(frozen=True)
+class Bag:
+    """A dict attribute of a record (``details``, ``settings``) whose entries are
+    members, shown as they are."""
+
+    attribute: str
+
+
+# One layer of what a record shows: members each read by a getter, or a Bag.
+Layer = Mapping[str, Getter] | Bag
+
+# What every resource shows. ``tags`` is a copy: a view may be kept (an image
+# keeps the views of its recipe and configurations), the record's tags move on.
+_BASE: Mapping[str, Getter] = {
+    "arn": operator.attrgetter("arn"),
+    "name": operator.attrgetter("name"),
+    "owner": operator.attrgetter("owner"),
+    "dateCreated": lambda r: iso_time(r.date_created),
+    "tags": lambda r: dict(r.tags),
+}
+_BASE_LAYERS: tuple[Layer, ...] = (_BASE,)
 
 
 @dataclass(eq=False)
@@ -58,15 +85,126 @@ class Resource:
         """ARNs (build, version or wildcard) this resource depends on."""
         return ()
 
+    # What ``fields()`` shows, lowest layer first: a member a later layer sets
+    # (a Bag's entries too, key by key) replaces an earlier one's. Views read the
+    # same layers but compute only the members their output shape has, so a
+    # List entry costs what it shows, not everything the record could show.
+    layers: ClassVar[tuple[Layer, ...]] = _BASE_LAYERS
+    # Set for a class that builds ``fields()`` by hand (and for its subclasses):
+    # its views are cut from the whole dict.
+    _by_hand: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "fields" in cls.__dict__:
+            cls._by_hand = True
+
+    @classmethod
+    def shape_layer(cls, shape_name: str) -> Mapping[str, Getter]:
+        """Members a view of ``shape_name`` shows otherwise than ``fields()`` does."""
+        return {}
+
     def fields(self) -> dict[str, Any]:
         """Every member this resource can show, named as in the output shapes."""
-        return {
-            "arn": self.arn,
-            "name": self.name,
-            "owner": self.owner,
-            "dateCreated": iso_time(self.date_created),
-            "tags": dict(self.tags),
-        }
+        if type(self).layers is _BASE_LAYERS:
+            # ``_BASE`` spelled out: what each fields() built by hand starts from,
+            # read for every view of those classes.
+            return {
+                "arn": self.arn,
+                "name": self.name,
+                "owner": self.owner,
+                "dateCreated": iso_time(self.date_created),
+                "tags": dict(self.tags),
+            }
+        values: dict[str, Any] = {}
+        for layer in type(self).layers:
+            if isinstance(layer, Bag):
+                values.update(getattr(self, layer.attribute))
+            else:
+                for member, get in layer.items():
+                    values[member] = get(self)
+        return values
 
     def view(self, shape_name: str) -> dict[str, Any]:
-        return shaped(shape_name, self.fields())
+        """The members of output shape ``shape_name`` this resource has set."""
+        if self._by_hand:
+            values = shaped(shape_name, self.fields())
+            top = self.shape_layer(shape_name)
+            return _overlaid(self, values, top, shape_name) if top else values
+        try:
+            computed, bags = _PLANS[type(self), shape_name]
+        except KeyError:
+            computed, bags = _plan(type(self), shape_name)
+        values = {member: v for member, get in computed if (v := get(self)) is not None}
+        for attribute, members in bags:
+            entries = getattr(self, attribute)
+            # Most often the bag holds none of them (a List entry's few members).
+            if members.isdisjoint(entries):
+                continue
+            for member, value in entries.items():
+                if member in members:
+                    if value is None:
+                        values.pop(member, None)
+                    else:
+                        values[member] = value
+        return values
+
+
+def _overlaid(
+    record: Resource, values: dict[str, Any], top: Mapping[str, Getter], shape_name: str
+) -> dict[str, Any]:
+    """A view cut from ``fields()``, with what ``shape_layer`` shows otherwise."""
+    members = shape_members(shape_name)
+    for member, get in top.items():
+        if member in members:
+            value = get(record)
+            if value is None:
+                values.pop(member, None)
+            else:
+                values[member] = value
+    return values
+
+
+# How a view of one class reads one shape: the members computed by getters, then
+# the bags (lowest first) with the members each may still set.
+_Plan = tuple[tuple[tuple[str, Getter], ...], tuple[tuple[str, frozenset[str]], ...]]
+
+
+@functools.cache
+def _member_order(shape_name: str) -> tuple[str, ...]:
+    """The members of a structure shape in model order (none if the model lacks it)."""
+    model = service_model()
+    if shape_name not in model.shape_names:
+        return ()
+    return tuple(getattr(model.shape_for(shape_name), "members", {}))
+
+
+# Every class and shape viewed so far: a few dozen plans at most.
+_PLANS: dict[tuple[type[Resource], str], _Plan] = {}
+
+
+def _plan(kind: type[Resource], shape_name: str) -> _Plan:
+    """How views of ``kind`` (a class with no ``fields()`` by hand) read the
+    members ``shape_name`` has. Made once per class and shape.
+
+    Each member is computed by the highest layer with a getter for it; a bag
+    above that layer replaces it when the record's bag holds the member, as
+    ``fields()`` would.
+    """
+    layers = (*kind.layers, kind.shape_layer(shape_name))
+    wanted = _member_order(shape_name)
+    computed: dict[str, Getter] = {}
+    bags: list[tuple[str, frozenset[str]]] = []
+    for layer in reversed(layers):
+        if isinstance(layer, Bag):
+            # What no layer above already sets for sure.
+            members = frozenset(m for m in wanted if m not in computed)
+            if members:
+                bags.append((layer.attribute, members))
+        else:
+            for member in wanted:
+                if member in layer and member not in computed:
+                    computed[member] = layer[member]
+    plan = (tuple((m, computed[m]) for m in wanted if m in computed), tuple(reversed(bags)))
+    _PLANS[kind, shape_name] = plan
+    return plan

@@ -78,19 +78,25 @@ class Store(Generic[R]):
         """The records of one series (every version and build of one name)."""
         return tuple(self._series.get(key, ()))
 
-    def ordered(self, after: tuple[Any, ...] | None = None) -> Iterator[R]:
-        """Records in list order, from the start or after every record whose key
-        begins with (or sorts before) ``after``: a page token's key is the key of
-        the last entry served, which may be a prefix (a version, a name) of the
-        keys of the records it stood for."""
+    def ordered(
+        self, after: tuple[Any, ...] | None = None, within: tuple[Any, ...] = ()
+    ) -> Iterator[R]:
+        """Records in list order whose key begins with ``within`` (all by default),
+        from the first or after every record whose key begins with (or sorts
+        before) ``after``: a page token's key is the key of the last entry
+        served, which may be a prefix (a version, a name) of the keys of the
+        records it stood for."""
         keys, ordered = self._keys, self._ordered
-        position = 0
+        # A prefix sorts just before the keys it begins.
+        position = bisect.bisect_left(keys, within) if within else 0
+        end = len(keys)
+        if within:
+            span = len(within)
+            end = bisect.bisect_right(keys, within, lo=position, key=lambda k: k[:span])
         if after is not None:
             width = len(after)
-            position = bisect.bisect_left(keys, after)
-            while position < len(keys) and keys[position][:width] <= after:
+            position = max(position, bisect.bisect_left(keys, after))
+            while position < end and keys[position][:width] <= after:
                 position += 1
         # Lazily: a page reads as many records as it shows (and its filters skip).
-        while position < len(ordered):
-            yield ordered[position]
-            position += 1
+        return map(ordered.__getitem__, range(position, end))

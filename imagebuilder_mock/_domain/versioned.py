@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import heapq
+import itertools
 import operator
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -22,10 +23,10 @@ from .._errors import (
     already_exists,
     invalid_value,
 )
-from .arns import Arn, build_arn, parse_arn, slug
+from .arns import Arn, parse_arn, slug
 from .backend import Backend, Resolver
 from .pagination import Ordered
-from .resources import Resource
+from .resources import Getter, Resource
 from .store import Store, store_order
 from .versions import SemanticVersion, VersionSelector, parse_selector
 
@@ -58,6 +59,10 @@ _OWNER_NAMES = {account: name for name, account in OWNER_ACCOUNTS.items()}
 
 
 _VERSION_ENTRIES = frozenset({"ComponentVersion", "ImageVersion", "WorkflowVersion"})
+_VERSION_ENTRY: Mapping[str, Getter] = {
+    "arn": operator.attrgetter("version_arn"),
+    "version": lambda r: str(r.version),
+}
 
 
 @dataclass(eq=False)
@@ -74,14 +79,10 @@ class Versioned(Resource):
 
     @property
     def version_arn(self) -> str:
-        return build_arn(
-            self.region,
-            self.account,
-            self.resource_type,
-            self.name_slug,
-            str(self.version),
-            partition=self.partition,
-        )
+        # The record's ARN is its version ARN and, for a build, ``/<build>``
+        # (``located``): cut, not rebuilt, as List pages read it for every entry.
+        arn = self.arn
+        return arn if self.build is None else arn[: arn.rindex("/")]
 
     @functools.cached_property
     def list_order(self) -> tuple[Any, ...]:
@@ -97,26 +98,15 @@ class Versioned(Resource):
     def series(self) -> tuple[str, ...]:
         return (self.resource_type, self.name_slug)
 
-    def view(self, shape_name: str) -> dict[str, Any]:
-        values = super().view(shape_name)
+    @classmethod
+    def shape_layer(cls, shape_name: str) -> Mapping[str, Getter]:
         # The List entries of ListComponents, ListImages and ListWorkflows stand for a
         # version, not a build: they carry the version ARN and a version without build.
-        if shape_name in _VERSION_ENTRIES:
-            values["arn"] = self.version_arn
-            values["version"] = str(self.version)
-        return values
+        return _VERSION_ENTRY if shape_name in _VERSION_ENTRIES else {}
 
     def latest_version_references(self) -> dict[str, str]:
-        return latest_version_references(
-            build_arn(
-                self.region,
-                self.account,
-                self.resource_type,
-                self.name_slug,
-                partition=self.partition,
-            ),
-            self.version,
-        )
+        version_arn = self.version_arn
+        return latest_version_references(version_arn[: version_arn.rindex("/")], self.version)
 
 
 def located(
@@ -259,26 +249,31 @@ def listed(
     group = groups[per]
 
     def read(after: tuple[Any, ...] | None) -> Iterator[V]:
-        streams = [store.ordered(after) for store in stores]
-        merged: Iterable[V] = (
-            streams[0] if len(streams) == 1 else heapq.merge(*streams, key=store_order)
-        )
-        last: Any = None
-        for record in merged:
-            if skip is not None and skip(record):
-                continue
-            if check and not backend.may_read(record):
-                continue
-            if group is not None:
-                # Store order puts the newest build of a version (or the newest
-                # version of a name) first among its kin.
-                key = group(record)
-                if key == last:
-                    continue
-                last = key
-            yield record
+        # Built of iterators only (no Python step per record), as lazy as the
+        # stores: a page reads as many records as it shows.
+        records = _merged(stores, after)
+        if skip is not None:
+            records = itertools.filterfalse(skip, records)
+        if check:
+            records = filter(backend.may_read, records)
+        if group is not None:
+            # Store order puts the newest build of a version (or the newest
+            # version of a name) first among its kin: the first of each group.
+            kin = map(operator.itemgetter(1), itertools.groupby(records, group))
+            records = map(next, kin)
+        return records
 
     return read
+
+
+def _merged(
+    stores: list[Store[V]], after: tuple[Any, ...] | None, within: tuple[Any, ...] = ()
+) -> Iterator[V]:
+    """The records of ``stores`` (``Store.ordered``) as one stream in list order."""
+    streams = [store.ordered(after, within) for store in stores]
+    if len(streams) == 1:
+        return streams[0]
+    return heapq.merge(*streams, key=store_order)
 
 
 # -- shared by the versioned families ---------------------------------------------------
@@ -387,23 +382,44 @@ def newest_first(resource: Versioned) -> tuple[Any, ...]:
     )
 
 
-def builds_of(backend: Backend, version_arn: str | None, kind: type[V], parameter: str) -> list[V]:
+def builds_of(
+    backend: Backend, version_arn: str | None, kind: type[V], parameter: str
+) -> Ordered[V]:
     """The builds a ListXBuildVersions names: those of a version (or wildcard) ARN,
-    wherever it lives, or all of the caller's own builds when no ARN is given."""
+    wherever it lives, or all of the caller's own builds when no ARN is given.
+
+    Read newest first (``newest_first``, the page key to use) straight from the
+    stores: the builds of one version are a run of the store's list order, so a
+    page costs what it shows however many builds the version has.
+    """
     if version_arn is None:
-        return list(backend.of_kind(kind))
+        return listed(backend, kind, None, per="build")
     parsed = parse_arn(version_arn)
     if parsed is None or parsed.version is None:
-        return []
+        return lambda after: iter(())
     selector = parse_selector(parsed.version, parameter)
     home = backend.registry.get(parsed.account, parsed.region)
-    # The caller reads all of its own builds; only another account's are checked one by one.
-    own = home is backend
-    return [
-        r
-        for r in home.series(kind, (parsed.resource_type, parsed.name))
-        if selector.matches(r.version) and (own or is_visible(backend, r))
-    ]
+    stores = home.stores(kind)
+    # Wildcards are right-aligned: the fixed nodes lead, and with the name they
+    # are a prefix of the store keys (``newest_first``) of every build they match.
+    fixed: list[int] = []
+    for node in selector.nodes:
+        if node is None:
+            break
+        fixed.append(-node)
+    within = (parsed.name, parsed.resource_type, parsed.account, *fixed)
+    exact = len(fixed) == sum(node is not None for node in selector.nodes)
+
+    def read(after: tuple[Any, ...] | None) -> Iterator[V]:
+        records = _merged(stores, after, within)
+        if not exact:
+            records = (r for r in records if selector.matches(r.version))
+        # The caller reads all of its own builds; only another account's are checked one by one.
+        if home is not backend:
+            records = filter(backend.may_read, records)
+        return records
+
+    return read
 
 
 def reference_resolver(kinds: Iterable[type[Versioned]]) -> Resolver:

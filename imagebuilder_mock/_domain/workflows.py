@@ -8,6 +8,7 @@ next build unless nothing differs from the latest one.
 from __future__ import annotations
 
 import functools
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,26 +69,28 @@ class Workflow(Versioned):
     status_reason: str | None = None
     content: tuple[Any, ...] = ()
 
-    def fields(self) -> dict[str, Any]:
-        values = super().fields()
-        state: dict[str, Any] | None = None
-        if self.status is not None:
-            state = {"status": self.status}
-            if self.status_reason:
-                state["reason"] = self.status_reason
-        values.update(
-            {
-                "version": str(self.version),
-                "description": self.description,
-                "changeDescription": self.change_description,
-                "type": self.workflow_type,
-                "state": state,
-                "parameters": [dict(p) for p in self.parameters] or None,
-                "data": self.data,
-                "kmsKeyId": self.kms_key_id,
-            }
-        )
-        return values
+    @property
+    def state(self) -> dict[str, Any] | None:
+        if self.status is None:
+            return None
+        state: dict[str, Any] = {"status": self.status}
+        if self.status_reason:
+            state["reason"] = self.status_reason
+        return state
+
+    layers = (
+        *Versioned.layers,
+        {
+            "version": lambda workflow: str(workflow.version),
+            "description": operator.attrgetter("description"),
+            "changeDescription": operator.attrgetter("change_description"),
+            "type": operator.attrgetter("workflow_type"),
+            "state": operator.attrgetter("state"),
+            "parameters": lambda workflow: [dict(p) for p in workflow.parameters] or None,
+            "data": operator.attrgetter("data"),
+            "kmsKeyId": operator.attrgetter("kms_key_id"),
+        },
+    )
 
 
 def find_workflow(backend: Backend, arn: str, parameter: str = "arn") -> Workflow | None:
