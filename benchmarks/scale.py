@@ -17,7 +17,8 @@ each size ``n`` it measures:
   are deleted after each round, so ``n`` stays exact);
 * a full paginated walk of all ``n`` components, reported per item;
 * memory per resource, from tracemalloc around 1,000 creates of each kind (the
-  components with a 30-line document, the size the memory target is stated for).
+  components with a 30-line document, the size the memory target is stated for:
+  the same text each time, and each its own text).
 
 Within one size, rounds alternate between the figures so machine noise hits all
 alike; a figure is the median of its per-round medians. The ratios at the end
@@ -329,6 +330,11 @@ def _memory(results: Results) -> None:
     kinds: dict[str, Callable[[Any, int], Any]] = {
         "component": lambda client, i: _create_component(
             client, _name(i), document=COMPONENT_DOCUMENT_30
+        ),
+        # Each with a text of its own: what the mock remembers of the documents
+        # it accepted (a bounded number of them) counts against the components.
+        "component, each its own text": lambda client, i: _create_component(
+            client, _name(i), document=f"{COMPONENT_DOCUMENT_30}# revision {i}\n"
         ),
         "infrastructure configuration": lambda client, i: _create_infrastructure(
             client, f"bench-infra-{i:06d}"
