@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from .identifiers import platform_from_name
 from .listing import list_page
 from .operations import Operations, check_dry_run
 from .references import check_kms_key
+from .resources import Bag
 from .versioned import (
     Versioned,
     builds_of,
@@ -99,30 +101,33 @@ class Component(Versioned):
         keeps only ``data`` and parses again (cached) on the rare read."""
         return _parse_published(self.data, self.platform).document
 
-    def fields(self) -> dict[str, Any]:
-        values = super().fields()
-        state: dict[str, Any] = {"status": self.status}
-        if self.status_reason:
-            state["reason"] = self.status_reason
-        values.update(self.extra)
-        values.update(
-            {
-                "version": str(self.version),
-                "description": self.description,
-                "changeDescription": self.change_description,
-                "type": self.component_type,
-                "platform": self.platform,
-                "supportedOsVersions": list(self.supported_os_versions) or None,
-                "state": state,
-                "status": self.status,
-                "parameters": [dict(p) for p in self.parameters] or None,
-                "data": self.data,
-                "kmsKeyId": self.kms_key_id,
-                # Image Builder encrypts every component at rest (AWS-owned key by default).
-                "encrypted": True,
-            }
-        )
-        return values
+    # Members only some publishers' components carry, then those every record keeps.
+    layers = (
+        *Versioned.layers,
+        Bag("extra"),
+        {
+            "version": lambda component: str(component.version),
+            "description": operator.attrgetter("description"),
+            "changeDescription": operator.attrgetter("change_description"),
+            "type": operator.attrgetter("component_type"),
+            "platform": operator.attrgetter("platform"),
+            "supportedOsVersions": lambda component: list(component.supported_os_versions) or None,
+            "state": lambda component: _state(component),
+            "status": operator.attrgetter("status"),
+            "parameters": lambda component: [dict(p) for p in component.parameters] or None,
+            "data": operator.attrgetter("data"),
+            "kmsKeyId": operator.attrgetter("kms_key_id"),
+            # Image Builder encrypts every component at rest (AWS-owned key by default).
+            "encrypted": lambda component: True,
+        },
+    )
+
+
+def _state(component: Component) -> dict[str, Any]:
+    state: dict[str, Any] = {"status": component.status}
+    if component.status_reason:
+        state["reason"] = component.status_reason
+    return state
 
 
 # -- lookups -------------------------------------------------------------------------
@@ -306,7 +311,12 @@ def _new_component(
 def _store(backend: Backend, component: Component) -> Component:
     """Give a validated component its build number and keep it."""
     component.build = new_build(
-        backend, Component, component.version_arn, lambda c: c.content, component.content
+        backend,
+        Component,
+        component.series,
+        component.version_arn,
+        lambda c: c.content,
+        component.content,
     )
     component.arn = backend.arn(
         "component", component.name_slug, str(component.version), component.build

@@ -32,6 +32,7 @@ Rules checked on Create and Update, each taken from the model's documentation:
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -45,7 +46,7 @@ from .listing import list_page
 from .operations import Operations, check_dry_run, create
 from .references import check_repository
 from .regions import partition_of, partition_regions
-from .resources import Resource, iso_time
+from .resources import Bag, Resource, updated_time
 from .store import store_order
 
 __all__ = ["DEFAULT_TIMEOUT_MINUTES", "DistributionConfiguration"]
@@ -90,14 +91,17 @@ class DistributionConfiguration(Resource):
     def regions(self) -> list[str]:
         return [entry["region"] for entry in self.distributions]
 
-    def fields(self) -> dict[str, Any]:
-        values = super().fields()
-        values.update(self.settings)
-        values.setdefault("timeoutMinutes", DEFAULT_TIMEOUT_MINUTES)
-        values["regions"] = self.regions
-        if self.date_updated is not None:
-            values["dateUpdated"] = iso_time(self.date_updated)
-        return values
+    layers = (
+        *Resource.layers,
+        # Below the settings: a default, shown unless the settings hold the member.
+        {"timeoutMinutes": lambda config: DEFAULT_TIMEOUT_MINUTES},
+        Bag("settings"),
+        {
+            "regions": operator.attrgetter("regions"),
+            # Only once an Update has run; no request member is named so.
+            "dateUpdated": updated_time,
+        },
+    )
 
 
 # -- request checks ------------------------------------------------------------------------

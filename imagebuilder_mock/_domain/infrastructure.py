@@ -13,7 +13,7 @@ from .filters import field_equals
 from .listing import list_page
 from .operations import Operations, create
 from .references import check_infrastructure
-from .resources import Resource, iso_time
+from .resources import Bag, Resource, updated_time
 from .store import store_order
 from .tags import check_resource_tags
 
@@ -35,12 +35,9 @@ class InfrastructureConfiguration(Resource):
     settings: dict[str, Any] = field(default_factory=dict)
     date_updated: dt.datetime | None = None
 
-    def fields(self) -> dict[str, Any]:
-        values = super().fields()
-        values.update(self.settings)
-        if self.date_updated is not None:
-            values["dateUpdated"] = iso_time(self.date_updated)
-        return values
+    # The request's members as sent. ``dateUpdated`` only once an Update has run:
+    # no request member is named so, so the getter never hides a setting.
+    layers = (*Resource.layers, Bag("settings"), {"dateUpdated": updated_time})
 
 
 def _settings(params: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+import operator
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ from .operations import Operations, create
 from .pagination import paginate
 from .progression import IN_PROGRESS
 from .references import check_execution_role
-from .resources import Resource, shaped
+from .resources import Bag, Resource, shaped
 from .store import store_order
 from .versions import parse_selector, parse_version
 
@@ -107,14 +108,17 @@ class LifecyclePolicy(Resource):
     def rules(self) -> dict[str, dict[str, Any]]:
         return {d["action"]["type"]: d for d in self.settings.get("policyDetails", [])}
 
-    def fields(self) -> dict[str, Any]:
-        values = super().fields()
-        values.update(self.settings)
-        # Lifecycle dates are DateTimeTimestamp members: real timestamps, not strings.
-        values["dateCreated"] = self.date_created
-        values["dateUpdated"] = self.date_updated
-        values["dateLastRun"] = self.date_last_run
-        return values
+    # The request's members as sent. Lifecycle dates are DateTimeTimestamp
+    # members: real timestamps, not strings (``dateCreated`` replaces the base's).
+    layers = (
+        *Resource.layers,
+        Bag("settings"),
+        {
+            "dateCreated": operator.attrgetter("date_created"),
+            "dateUpdated": operator.attrgetter("date_updated"),
+            "dateLastRun": operator.attrgetter("date_last_run"),
+        },
+    )
 
 
 @dataclass

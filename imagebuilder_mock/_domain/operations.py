@@ -58,6 +58,8 @@ def check_dry_run(params: dict[str, Any]) -> None:
 def create(backend: Backend, resource: Resource, params: dict[str, Any]) -> None:
     """The end of a Create: the ARN must be free, a dry run stops there, and
     only then is the resource stored. Every family's checks come before."""
-    backend.ensure_free(resource)
-    check_dry_run(params)
+    if params.get("dryRun"):
+        backend.ensure_free(resource)
+        raise DryRunOperation()
+    # Refuses a taken ARN itself.
     backend.add(resource)

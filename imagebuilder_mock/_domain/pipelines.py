@@ -16,6 +16,7 @@ are due, and the controller calls it.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 import zoneinfo
 from collections.abc import Callable, Iterable
@@ -37,7 +38,7 @@ from .operations import Operations, create
 from .progression import LIFECYCLE_STATUSES
 from .recipes import ContainerRecipe, ImageRecipe, Recipe
 from .references import check_execution_role
-from .resources import Resource, iso_time, shaped
+from .resources import Bag, Resource, iso_time
 from .store import store_order
 from .versioned import (
     is_visible,
@@ -268,13 +269,20 @@ class ImagePipeline(Resource):
         refs.extend(w["workflowArn"] for w in self.settings.get("workflows") or ())
         return refs
 
-    def fields(self) -> dict[str, Any]:
-        values = super().fields()
-        values.update(self.settings)
-        values["status"] = self.status
-        values["platform"] = self.platform
-        values["dateUpdated"] = iso_time(self.date_updated or self.date_created)
-        return values
+    # The request's members as sent, then what the record keeps itself. What the
+    # pipeline's runs say (``lastRunStatus``, ...) is read through the backend: ``_render``.
+    layers = (
+        *Resource.layers,
+        Bag("settings"),
+        {
+            "status": operator.attrgetter("status"),
+            "platform": operator.attrgetter("platform"),
+            # A pipeline never updated shows its creation as its last update.
+            "dateUpdated": lambda pipeline: iso_time(
+                pipeline.date_updated or pipeline.date_created
+            ),
+        },
+    )
 
     def next_run(self) -> dt.datetime | None:
         """When the schedule next fires; None without a schedule or while disabled."""
@@ -310,7 +318,7 @@ def _last_run_status(backend: Backend, run: PipelineRun) -> str:
 
 
 def _render(backend: Backend, pipeline: ImagePipeline) -> dict[str, Any]:
-    values = pipeline.fields()
+    values = pipeline.view("ImagePipeline")
     if pipeline.runs:
         last = pipeline.runs[-1]
         values["dateLastRun"] = iso_time(last.started_at)
@@ -319,7 +327,7 @@ def _render(backend: Backend, pipeline: ImagePipeline) -> dict[str, Any]:
     if next_run is not None:
         values["dateNextRun"] = iso_time(next_run)
     values["consecutiveFailures"] = consecutive_failures(backend, pipeline)
-    return shaped("ImagePipeline", values)
+    return values
 
 
 def _rendered(backend: Backend, pipelines: list[ImagePipeline]) -> list[dict[str, Any]]:
@@ -435,10 +443,25 @@ def _start(
     return start_build(backend, params, pipeline=pipeline, build_type=build_type, tags=tags)
 
 
+@dataclass
+class _Built:
+    """The image builds each pipeline ARN started, oldest first, for
+    ListImagePipelineImages to read instead of every image.
+
+    Kept by ARN beside the records, not on the pipeline: the images of a
+    deleted pipeline name it still, and list under a new one of that ARN.
+    Entries of images deleted since are dropped when a list reads them.
+    """
+
+    by_pipeline: dict[str, list[str]] = field(default_factory=dict)
+
+
 def on_transition(backend: Backend, image: Image, old: str, new: str) -> None:
     """Observer: record each build a pipeline starts, and disable a pipeline that keeps failing."""
     if image.pipeline_arn is None:
         return
+    if old == "":
+        backend.part(_Built).by_pipeline.setdefault(image.pipeline_arn, []).append(image.arn)
     pipeline = backend.find(image.pipeline_arn)
     if not isinstance(pipeline, ImagePipeline):
         return
@@ -620,5 +643,16 @@ def list_image_pipeline_images(backend: Backend, params: dict[str, Any]) -> dict
     # The model: an ARN that doesn't exist gives an empty list, not ResourceNotFoundException.
     built: list[Image] = []
     if isinstance(backend.find(arn), ImagePipeline):
-        built = [image for image in backend.of_kind(Image) if image.pipeline_arn == arn]
+        built = _built_by(backend, arn)
     return summaries_page(backend, "ListImagePipelineImages", built, params)
+
+
+def _built_by(backend: Backend, pipeline_arn: str) -> list[Image]:
+    """The images still stored that builds of ``pipeline_arn`` made."""
+    index = backend.part(_Built).by_pipeline
+    arns = index.get(pipeline_arn, [])
+    images = [image for arn in arns if isinstance(image := backend.find(arn), Image)]
+    if len(images) < len(arns):
+        # Build numbers are never reused: a deleted image's ARN names nothing again.
+        index[pipeline_arn] = [image.arn for image in images]
+    return images

@@ -9,10 +9,11 @@ as given (wildcards stay wildcards) and checked when the recipe is created.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._errors import (
     InvalidParameterCombination,
@@ -29,9 +30,11 @@ from .components import Component, find_component
 from .conventions import exactly_one_of, read_s3_document
 from .filters import Matcher, field_equals
 from .identifiers import is_ami_id, is_s3_uri, platform_from_name
+from .image_records import Image
 from .listing import list_page
 from .operations import Operations, create
 from .references import check_kms_key, check_parent_ami, check_repository
+from .resources import Bag
 from .versioned import (
     OWNER_ACCOUNTS,
     Versioned,
@@ -42,9 +45,6 @@ from .versioned import (
     resolve,
 )
 from .versions import MAX_NODE, SemanticVersion, parse_selector
-
-if TYPE_CHECKING:
-    from .image_records import Image
 
 __all__ = [
     "COMPONENT_QUOTA",
@@ -85,34 +85,38 @@ class Recipe(Versioned):
         # protected by a recipe (images embed copies of what they were built from).
         return [c["componentArn"] for c in self.settings.get("components") or ()]
 
-    def fields(self) -> dict[str, Any]:
-        values = super().fields()
-        values.update(self.settings)
-        values["version"] = str(self.version)
-        values["platform"] = self.platform
-        return values
+    # The request's members as sent, then what the record keeps itself.
+    layers = (
+        *Versioned.layers,
+        Bag("settings"),
+        {
+            "version": lambda recipe: str(recipe.version),
+            "platform": operator.attrgetter("platform"),
+        },
+    )
 
 
 @dataclass(eq=False)
 class ImageRecipe(Recipe):
     kind = "ImageRecipe"
 
-    def fields(self) -> dict[str, Any]:
-        values = super().fields()
-        values["type"] = "AMI"
-        return values
+    layers = (*Recipe.layers, {"type": lambda recipe: "AMI"})
 
 
 @dataclass(eq=False)
 class ContainerRecipe(Recipe):
     kind = "ContainerRecipe"
 
-    def fields(self) -> dict[str, Any]:
-        values = super().fields()
-        # Container recipes are always encrypted, with an AWS-owned key when no CMK is given.
-        values["encrypted"] = True
-        values["instanceImage"] = (self.settings.get("instanceConfiguration") or {}).get("image")
-        return values
+    layers = (
+        *Recipe.layers,
+        {
+            # Container recipes are always encrypted, with an AWS-owned key when no CMK is given.
+            "encrypted": lambda recipe: True,
+            "instanceImage": lambda recipe: (
+                recipe.settings.get("instanceConfiguration") or {}
+            ).get("image"),
+        },
+    )
 
 
 # -- versions -----------------------------------------------------------------------
@@ -175,10 +179,7 @@ def _parent_image_record(backend: Backend, arn: str, parameter: str) -> Image | 
             f"'{arn}' is not an Image Builder image ARN. Specify an AMI ID, an image ARN, "
             "an SSM parameter (ssm:<name>) or an AWS Marketplace product ID.",
         )
-    # Imported here: the images family builds from recipes and imports this module.
-    from .image_records import Image
-
-    found = resolve(backend, arn, Image, parameter)
+    found = resolve(backend, arn, Image, parameter, parsed=parsed)
     if found is not None and is_visible(backend, found):
         return found
     # Only what AWS could publish in the caller's own region and partition is

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from .._model import service_model, shape_members
 
-__all__ = ["Bag", "Getter", "Layer", "Resource", "iso_time", "shaped"]
+__all__ = ["Bag", "Getter", "Layer", "Resource", "iso_time", "shaped", "updated_time"]
 
 # Reads one member of a view from a record.
 Getter = Callable[[Any], Any]
@@ -57,6 +57,12 @@ _BASE: Mapping[str, Getter] = {
 _BASE_LAYERS: tuple[Layer, ...] = (_BASE,)
 
 
+def updated_time(record: Any) -> str | None:
+    """``dateUpdated`` of a record that has one only once an Update has run."""
+    moment: dt.datetime | None = record.date_updated
+    return None if moment is None else iso_time(moment)
+
+
 @dataclass(eq=False)
 class Resource:
     """A stored resource; ``kind`` is the type word AWS uses in its messages."""
@@ -90,14 +96,6 @@ class Resource:
     # same layers but compute only the members their output shape has, so a
     # List entry costs what it shows, not everything the record could show.
     layers: ClassVar[tuple[Layer, ...]] = _BASE_LAYERS
-    # Set for a class that builds ``fields()`` by hand (and for its subclasses):
-    # its views are cut from the whole dict.
-    _by_hand: ClassVar[bool] = False
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if "fields" in cls.__dict__:
-            cls._by_hand = True
 
     @classmethod
     def shape_layer(cls, shape_name: str) -> Mapping[str, Getter]:
@@ -106,16 +104,6 @@ class Resource:
 
     def fields(self) -> dict[str, Any]:
         """Every member this resource can show, named as in the output shapes."""
-        if type(self).layers is _BASE_LAYERS:
-            # ``_BASE`` spelled out: what each fields() built by hand starts from,
-            # read for every view of those classes.
-            return {
-                "arn": self.arn,
-                "name": self.name,
-                "owner": self.owner,
-                "dateCreated": iso_time(self.date_created),
-                "tags": dict(self.tags),
-            }
         values: dict[str, Any] = {}
         for layer in type(self).layers:
             if isinstance(layer, Bag):
@@ -127,10 +115,6 @@ class Resource:
 
     def view(self, shape_name: str) -> dict[str, Any]:
         """The members of output shape ``shape_name`` this resource has set."""
-        if self._by_hand:
-            values = shaped(shape_name, self.fields())
-            top = self.shape_layer(shape_name)
-            return _overlaid(self, values, top, shape_name) if top else values
         try:
             computed, bags = _PLANS[type(self), shape_name]
         except KeyError:
@@ -148,21 +132,6 @@ class Resource:
                     else:
                         values[member] = value
         return values
-
-
-def _overlaid(
-    record: Resource, values: dict[str, Any], top: Mapping[str, Getter], shape_name: str
-) -> dict[str, Any]:
-    """A view cut from ``fields()``, with what ``shape_layer`` shows otherwise."""
-    members = shape_members(shape_name)
-    for member, get in top.items():
-        if member in members:
-            value = get(record)
-            if value is None:
-                values.pop(member, None)
-            else:
-                values[member] = value
-    return values
 
 
 # How a view of one class reads one shape: the members computed by getters, then
@@ -184,8 +153,8 @@ _PLANS: dict[tuple[type[Resource], str], _Plan] = {}
 
 
 def _plan(kind: type[Resource], shape_name: str) -> _Plan:
-    """How views of ``kind`` (a class with no ``fields()`` by hand) read the
-    members ``shape_name`` has. Made once per class and shape.
+    """How views of ``kind`` read the members ``shape_name`` has. Made once per
+    class and shape.
 
     Each member is computed by the highest layer with a getter for it; a bag
     above that layer replaces it when the record's bag holds the member, as

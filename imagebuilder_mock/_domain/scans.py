@@ -19,7 +19,7 @@ from .filters import Matcher, apply_filters, field_equals
 from .image_records import Image
 from .operations import Operations
 from .pagination import paginate
-from .resources import Resource
+from .resources import Bag, Resource
 
 __all__ = ["ScanFinding", "add_finding"]
 
@@ -45,8 +45,8 @@ class ScanFinding(Resource):
             return (self.values.get("packageVulnerabilityDetails") or {}).get("vulnerabilityId")
         return self.values.get(member)
 
-    def fields(self) -> dict[str, Any]:
-        return dict(self.values)
+    # A finding shows what it was seeded with, nothing of a resource's own.
+    layers = (Bag("values"),)
 
 
 def _defaults(backend: Backend, vulnerability_id: str) -> dict[str, Any]:

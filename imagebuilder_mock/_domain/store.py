@@ -41,9 +41,15 @@ class Store(Generic[R]):
 
     def add(self, record: R) -> None:
         key = record.store_key
-        position = bisect.bisect_left(self._keys, key)
-        self._keys.insert(position, key)
-        self._ordered.insert(position, record)
+        keys = self._keys
+        if not keys or key > keys[-1]:
+            # Names made in sequence (``web-001``, ``web-002``) come last: no search.
+            keys.append(key)
+            self._ordered.append(record)
+        else:
+            position = bisect.bisect_left(keys, key)
+            keys.insert(position, key)
+            self._ordered.insert(position, record)
         self._by_arn[record.arn] = record
         series = record.series
         if series is not None:

@@ -23,7 +23,7 @@ from .._errors import (
     already_exists,
     invalid_value,
 )
-from .arns import Arn, parse_arn, slug
+from .arns import PUBLISHERS, Arn, parse_arn, slug
 from .backend import Backend, Resolver
 from .pagination import Ordered
 from .resources import Getter, Resource
@@ -151,19 +151,25 @@ def latest_version_references(base_arn: str, version: SemanticVersion) -> dict[s
     }
 
 
+_ANY_VERSION = VersionSelector((None, None, None))
+
+
 def _candidates(backend: Backend, parsed: Arn, kind: type[V], action: str | None) -> Iterator[V]:
     """Resources of ``kind`` in the series the ARN names that the caller may read.
 
     Resources are regional: an ARN of another region or partition names none.
     """
     if (parsed.partition, parsed.region) != (backend.partition, backend.region):
-        return
+        return iter(())
     home = backend
     if parsed.account != backend.account_id:
         home = backend.registry.get(parsed.account, parsed.region)
-    for resource in home.series(kind, (parsed.resource_type, parsed.name)):
-        if backend.may_read(resource, action):
-            yield resource
+    series = home.series(kind, (parsed.resource_type, parsed.name))
+    # The caller reads its own records and what publishers publish in its region
+    # (``Backend.may_read``): only another account's are checked one by one.
+    if home is backend or parsed.account in PUBLISHERS:
+        return iter(series)
+    return (resource for resource in series if backend.may_read(resource, action))
 
 
 def resolve(
@@ -173,26 +179,30 @@ def resolve(
     parameter: str = "arn",
     *,
     action: str | None = None,
+    parsed: Arn | None = None,
 ) -> V | None:
     """The resource an ARN picks now for the caller: the build it names, or the
     latest build of the highest version a version or wildcard ARN matches, among
     what the caller may read (``Backend.may_read`` with ``action``). None when
-    nothing matches."""
+    nothing matches. ``parsed`` is ``parse_arn(arn)`` when the caller has read it
+    already."""
     exact = backend.find(arn)
     if isinstance(exact, kind):
         return exact
-    parsed = parse_arn(arn)
     if parsed is None:
-        return None
+        parsed = parse_arn(arn)
+        if parsed is None:
+            return None
     if parsed.build is not None:
         for resource in _candidates(backend, parsed, kind, action):
             if resource.arn == arn:
                 return resource
         return None
+    # No version and ``x.x.x`` (the usual parent image) pick from every version.
     selector = (
-        parse_selector(parsed.version, parameter)
-        if parsed.version
-        else VersionSelector((None, None, None))
+        _ANY_VERSION
+        if parsed.version is None or parsed.version == "x.x.x"
+        else parse_selector(parsed.version, parameter)
     )
     best: V | None = None
     for resource in _candidates(backend, parsed, kind, action):
@@ -293,18 +303,18 @@ def owner_field(account: str) -> str:
 def new_build(
     backend: Backend,
     kind: type[V],
+    series: tuple[str, ...],
     version_arn: str,
     content: Callable[[V], Any],
     requested: Any,
 ) -> int:
-    """The build number a Create gets for a version that may already have builds.
+    """The build number a Create gets for a version (``version_arn``, of the
+    ``series`` its records have) that may already have builds.
 
     The service makes a new build of an existing name and version, but refuses
     one that changes nothing: the latest build already is that resource.
     """
-    parsed = parse_arn(version_arn)
-    series = backend.series(kind, (parsed.resource_type, parsed.name)) if parsed else []
-    builds = [r for r in series if r.version_arn == version_arn]
+    builds = [r for r in backend.series(kind, series) if r.version_arn == version_arn]
     if builds:
         latest = max(builds, key=lambda r: r.build or 0)
         if content(latest) == requested:

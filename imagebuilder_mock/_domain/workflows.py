@@ -132,7 +132,8 @@ def create_workflow(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     resource_type = workflow_resource_type(workflow_type)
     content = tuple(params.get(k) for k in _CONTENT_MEMBERS)
     version_arn = backend.arn(resource_type, name_slug, str(version))
-    build = new_build(backend, Workflow, version_arn, lambda w: w.content, content)
+    series = (resource_type, name_slug)
+    build = new_build(backend, Workflow, series, version_arn, lambda w: w.content, content)
     workflow = Workflow(
         **located(backend, resource_type, params["name"], version, build, tags=params.get("tags")),
         workflow_type=workflow_type,
