@@ -36,6 +36,7 @@ run: fewer rounds, calls and process starts, and scale at 100 and 1,000 only.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -590,27 +591,44 @@ def _fixed_cost(settings: Settings) -> list[Row]:
         client.put_parameter(Name="/bench/parameter", Value="value", Type="String")
         client.get_parameter(Name="/bench/parameter")
 
+    # botocore alone: the same cycle with no mock, a client (of a session without
+    # any mock's hooks) answered with the bytes the mock answers. What is left
+    # of the mock's cycle over it is the mock's own share.
+    def bare(body: Callable[[Any], None]) -> Callable[[], Any]:
+        canned = _cycle_answers(body)
+
+        def client() -> Any:
+            made = BARE.client("imagebuilder", region_name=REGION)
+            for operation, answer in canned.items():
+                replay(made, f"before-send.imagebuilder.{operation}", answer)
+            return made
+
+        return client
+
     pairs = {
         "one Get (of a missing resource)": (
             cycle(mock_imagebuilder, _imagebuilder, ib_get),
             cycle(mock_aws, ssm, moto_get),
+            cycle(contextlib.nullcontext, bare(ib_get), ib_get),
         ),
         "a Create and a Get": (
             cycle(mock_imagebuilder, _imagebuilder, ib_create_get),
             cycle(mock_aws, ssm, moto_create_get),
+            cycle(contextlib.nullcontext, bare(ib_create_get), ib_create_get),
         ),
     }
-    series = {(name, who): Series() for name in pairs for who in ("mock", "moto")}
-    for mock_cycle, moto_cycle in pairs.values():
-        samples(mock_cycle, 5)
-        samples(moto_cycle, 5)
+    contenders = ("mock", "moto", "botocore")
+    series = {(name, who): Series() for name in pairs for who in contenders}
+    for cycles in pairs.values():
+        for run_cycle in cycles:
+            samples(run_cycle, 5)
     for _ in range(settings.rounds):
-        for name, (mock_cycle, moto_cycle) in pairs.items():
-            series[name, "mock"].add(samples(mock_cycle, settings.cycles))
-            series[name, "moto"].add(samples(moto_cycle, settings.cycles))
+        for name, cycles in pairs.items():
+            for who, run_cycle in zip(contenders, cycles, strict=True):
+                series[name, who].add(samples(run_cycle, settings.cycles))
     rows = []
     for name in pairs:
-        mock, moto = series[name, "mock"], series[name, "moto"]
+        mock, moto, alone = (series[name, who] for who in contenders)
         ratio = mock.median / moto.median
         rows.append(
             Row(
@@ -624,10 +642,31 @@ def _fixed_cost(settings: Settings) -> list[Row]:
                 ratio,
                 f"<= {FIXED_COST_TARGET:.2f}x moto (1/20)",
                 ratio <= FIXED_COST_TARGET,
-                {"mock": mock.as_json(), "moto": moto.as_json()},
+                {
+                    "mock": mock.as_json(),
+                    "moto": moto.as_json(),
+                    "botocore": alone.as_json(),
+                    "botocore_ratio": alone.median / moto.median,
+                },
             )
         )
     return rows
+
+
+def _cycle_answers(body: Callable[[Any], None]) -> dict[str, Canned]:
+    """The bytes the mock answers each operation of ``body`` with, by operation."""
+    answers: dict[str, Canned] = {}
+    with mock_imagebuilder():
+        client = _imagebuilder()
+
+        def record(http_response: Any, model: Any, **kwargs: Any) -> None:
+            answers[model.name] = Canned(
+                http_response.status_code, dict(http_response.headers), http_response.content
+            )
+
+        client.meta.events.register("after-call.imagebuilder", record)
+        body(client)
+    return answers
 
 
 # -- 6. scale ---------------------------------------------------------------------------
@@ -662,7 +701,7 @@ def _scale(settings: Settings) -> tuple[list[Row], dict[str, Any]]:
                 f"{ratio['figure']}, {ratio['sizes']}",
                 "x",
                 ratio["value"],
-                ratio["value"],
+                ratio["min_value"],
                 target="~1 (linear)" if ratio["target"] is None else f"<= {ratio['target']}x",
                 met=ratio["met"],
             )
@@ -731,6 +770,13 @@ def _table(rows: list[Row]) -> Iterator[str]:
             f"  {row.reference:<26}{_number(row.reference_median, row.unit):>12}{ratio:>8}"
             f"  {row.target:<24}{met:<6}"
         )
+        if row.section == "fixed cost":
+            alone = row.detail["botocore"]
+            yield (
+                f"{'  botocore alone (the cycle with canned answers, no mock)':<58}"
+                f"{_number(alone['median'], 'µs'):>12}{_number(alone['min'], 'µs'):>12}"
+                f"  {'over moto':<26}{'':>12}{row.detail['botocore_ratio']:>7.3f}x"
+            )
         if row.section == "per call":
             unsigned = row.detail["unsigned_floor"]
             yield (
