@@ -750,6 +750,12 @@ def _number(value: float | None, unit: str) -> str:
     return f"{value:,.1f} {unit}" if value < 100 else f"{value:,.0f} {unit}"
 
 
+def _beside(figure: str, timing: dict[str, Any], what: str, ratio: float) -> str:
+    """A line under a row: another contender of the same figure, with one ratio."""
+    median, fastest = _number(timing["median"], "µs"), _number(timing["min"], "µs")
+    return f"{'  ' + figure:<58}{median:>12}{fastest:>12}  {what:<26}{'':>12}{ratio:>7.3f}x"
+
+
 def _table(rows: list[Row]) -> Iterator[str]:
     header = (
         f"{'figure':<58}{'median':>12}{'min':>12}  {'reference':<26}{'ref median':>12}"
@@ -771,18 +777,18 @@ def _table(rows: list[Row]) -> Iterator[str]:
             f"  {row.target:<24}{met:<6}"
         )
         if row.section == "fixed cost":
-            alone = row.detail["botocore"]
-            yield (
-                f"{'  botocore alone (the cycle with canned answers, no mock)':<58}"
-                f"{_number(alone['median'], 'µs'):>12}{_number(alone['min'], 'µs'):>12}"
-                f"  {'over moto':<26}{'':>12}{row.detail['botocore_ratio']:>7.3f}x"
+            yield _beside(
+                "botocore alone (the cycle with canned answers, no mock)",
+                row.detail["botocore"],
+                "over moto",
+                row.detail["botocore_ratio"],
             )
         if row.section == "per call":
-            unsigned = row.detail["unsigned_floor"]
-            yield (
-                f"{'  floor without signing (botocore less SigV4)':<58}"
-                f"{_number(unsigned['median'], 'µs'):>12}{_number(unsigned['min'], 'µs'):>12}"
-                f"  {'mock over it':<26}{'':>12}{row.detail['unsigned_ratio']:>7.3f}x"
+            yield _beside(
+                "floor without signing (botocore less SigV4)",
+                row.detail["unsigned_floor"],
+                "mock over it",
+                row.detail["unsigned_ratio"],
             )
             stub = row.detail["stubber_median_us"]
             yield (
