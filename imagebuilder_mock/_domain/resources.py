@@ -91,27 +91,16 @@ class Resource:
         """ARNs (build, version or wildcard) this resource depends on."""
         return ()
 
-    # What ``fields()`` shows, lowest layer first: a member a later layer sets
-    # (a Bag's entries too, key by key) replaces an earlier one's. Views read the
-    # same layers but compute only the members their output shape has, so a
-    # List entry costs what it shows, not everything the record could show.
+    # The members a resource shows, lowest layer first: a member a later layer
+    # sets (a Bag's entries too, key by key) replaces an earlier one's. A view
+    # computes only the members its output shape has, so a List entry costs
+    # what it shows, not everything the record could show.
     layers: ClassVar[tuple[Layer, ...]] = _BASE_LAYERS
 
     @classmethod
     def shape_layer(cls, shape_name: str) -> Mapping[str, Getter]:
-        """Members a view of ``shape_name`` shows otherwise than ``fields()`` does."""
+        """Members a view of ``shape_name`` shows otherwise than the layers do (the top layer)."""
         return {}
-
-    def fields(self) -> dict[str, Any]:
-        """Every member this resource can show, named as in the output shapes."""
-        values: dict[str, Any] = {}
-        for layer in type(self).layers:
-            if isinstance(layer, Bag):
-                values.update(getattr(self, layer.attribute))
-            else:
-                for member, get in layer.items():
-                    values[member] = get(self)
-        return values
 
     def view(self, shape_name: str) -> dict[str, Any]:
         """The members of output shape ``shape_name`` this resource has set."""
@@ -157,8 +146,7 @@ def _plan(kind: type[Resource], shape_name: str) -> _Plan:
     class and shape.
 
     Each member is computed by the highest layer with a getter for it; a bag
-    above that layer replaces it when the record's bag holds the member, as
-    ``fields()`` would.
+    above that layer replaces it when the record's bag holds the member.
     """
     layers = (*kind.layers, kind.shape_layer(shape_name))
     wanted = _member_order(shape_name)
